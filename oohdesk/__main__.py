@@ -1,0 +1,3 @@
+from oohdesk.cli import main
+
+main()

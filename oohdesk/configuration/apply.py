@@ -1,0 +1,257 @@
+"""Store a configuration document: upsert calendars, policies, members and teams.
+
+Objects are matched by slug (members by email) and only values that differ are
+written, so applying the same file twice writes nothing. Objects that are stored
+but missing from the file are left alone. The child lists of an object in the
+file (opening hours, escalation steps, contact methods, rota members) are made to
+match the file exactly. Rows that stay keep their ids, because other tables point
+at contact methods and rota memberships.
+"""
+
+import logging
+
+from django.db import transaction
+
+from oohdesk.configuration.schema import (
+    CalendarSpec,
+    ContactMethodSpec,
+    Existing,
+    MemberSpec,
+    PolicySpec,
+    RotaSpec,
+    TeamSpec,
+    parse_config,
+)
+from oohdesk.configuration.values import format_clock_time, format_duration, format_opening, show
+from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, OpeningInterval
+from oohdesk.paging.models import ContactMethod, EscalationPolicy, EscalationStep
+from oohdesk.rota.models import Member, Rota, RotaMembership, Team
+
+logger = logging.getLogger(__name__)
+
+# Formatters for stored values in change lines, by the file key the value comes from.
+DISPLAY = {
+    "ack_timeout.P1": format_duration,
+    "ack_timeout.P2": format_duration,
+    "handover.weekday": lambda weekday: WEEKDAYS[weekday],
+    "handover.time": format_clock_time,
+    "start_date": lambda day: day.isoformat(),
+}
+
+
+def apply_config(document) -> list[str]:
+    """Validate and store ``document``, and return one line per change (empty when nothing changed).
+
+    Raises ConfigError listing every problem before anything is written. All
+    writes happen in one transaction, so an error stores nothing.
+    """
+    with transaction.atomic():
+        config = parse_config(document, _existing())
+        changes = []
+        for spec in config.calendars:
+            changes += apply_calendar(spec)
+        for spec in config.escalation_policies:
+            changes += apply_policy(spec)
+        for spec in config.members:
+            changes += apply_member(spec)
+        for spec in config.teams:
+            changes += apply_team(spec)
+    if changes:
+        logger.info("Configuration file applied with %d changes", len(changes))
+    return changes
+
+
+def _existing() -> Existing:
+    return Existing(
+        calendars=frozenset(BusinessCalendar.objects.values_list("slug", flat=True)),
+        policies=frozenset(EscalationPolicy.objects.values_list("slug", flat=True)),
+        members=frozenset(Member.objects.values_list("email", flat=True)),
+    )
+
+
+def _show(key: str, value) -> str:
+    if value is None:
+        return "none"
+    if hasattr(value, "slug"):
+        return value.slug
+    if hasattr(value, "email"):
+        return value.email
+    return show(DISPLAY.get(key, lambda same: same)(value))
+
+
+def _upsert(model, lookup: dict, label: str, fields: list[tuple[str, str, object]]):
+    """Create the row matching ``lookup`` or update its differing fields.
+
+    ``fields`` lists (file key, model attribute, value). Returns the row, whether
+    it was created, and one line per changed field.
+    """
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        row = model.objects.create(**lookup, **{attribute: value for _, attribute, value in fields})
+        return row, True, [f"{label}: created"]
+    changes, changed = [], []
+    for key, attribute, value in fields:
+        current = getattr(row, attribute)
+        if current != value:
+            changes.append(f"{label}: {key} changed from {_show(key, current)} to {_show(key, value)}")
+            setattr(row, attribute, value)
+            changed.append(attribute)
+    if changed:
+        row.save(update_fields=changed)
+    return row, False, changes
+
+
+def apply_calendar(spec: CalendarSpec) -> list[str]:
+    label = f"calendar {spec.slug}"
+    fields = [("name", "name", spec.name), ("time_zone", "time_zone", spec.time_zone)]
+    calendar, created, changes = _upsert(BusinessCalendar, {"slug": spec.slug}, label, fields)
+    opening_changes = sync_openings(calendar, spec.openings, label)
+    return changes if created else changes + opening_changes
+
+
+def sync_openings(calendar: BusinessCalendar, desired: frozenset, label: str) -> list[str]:
+    """Delete stored openings missing from ``desired`` and create the new ones."""
+    stored = {(row.weekday, row.opens, row.closes): row for row in calendar.openings.all()}
+    changes = []
+    for key in sorted(stored.keys() - desired):
+        stored[key].delete()
+        changes.append(f"{label}: opening {_describe_opening(key)} removed")
+    for key in sorted(desired - stored.keys()):
+        OpeningInterval.objects.create(calendar=calendar, weekday=key[0], opens=key[1], closes=key[2])
+        changes.append(f"{label}: opening {_describe_opening(key)} added")
+    return changes
+
+
+def _describe_opening(key: tuple) -> str:
+    weekday, opens, closes = key
+    return f"{WEEKDAYS[weekday]} {format_opening(opens, closes)}"
+
+
+def apply_policy(spec: PolicySpec) -> list[str]:
+    label = f"escalation policy {spec.slug}"
+    fields = [
+        ("name", "name", spec.name),
+        ("ack_timeout.P1", "p1_ack_timeout", spec.p1_ack_timeout),
+        ("ack_timeout.P2", "p2_ack_timeout", spec.p2_ack_timeout),
+        ("repeat", "repeat_count", spec.repeat_count),
+    ]
+    policy, created, changes = _upsert(EscalationPolicy, {"slug": spec.slug}, label, fields)
+    step_changes = sync_steps(policy, spec.steps, label)
+    return changes if created else changes + step_changes
+
+
+def sync_steps(policy: EscalationPolicy, desired: tuple[str, ...], label: str) -> list[str]:
+    """Replace the policy's steps when their ordered targets differ from ``desired``."""
+    stored = [step.target for step in policy.steps.order_by("position")]
+    if stored == list(desired):
+        return []
+    policy.steps.all().delete()
+    EscalationStep.objects.bulk_create(
+        EscalationStep(policy=policy, position=position, target=target) for position, target in enumerate(desired)
+    )
+    return [f"{label}: steps changed from [{', '.join(stored)}] to [{', '.join(desired)}]"]
+
+
+def apply_member(spec: MemberSpec) -> list[str]:
+    label = f"member {spec.email}"
+    fields = [
+        ("name", "name", spec.name),
+        ("time_zone", "time_zone", spec.time_zone),
+        ("admin", "is_admin", spec.is_admin),
+    ]
+    member, created, changes = _upsert(Member, {"email": spec.email}, label, fields)
+    method_changes = sync_contact_methods(member, spec.contact_methods, label)
+    return changes if created else changes + method_changes
+
+
+def sync_contact_methods(member: Member, desired: tuple[ContactMethodSpec, ...], label: str) -> list[str]:
+    """Make the member's contact methods match ``desired``, matching stored rows by (kind, address).
+
+    A matched row keeps its id and only its position and delay are updated.
+    """
+    stored: dict[tuple[str, str], ContactMethod] = {}
+    for row in member.contact_methods.order_by("position", "id"):
+        stored.setdefault((row.kind, row.address), row)
+    matched_ids = set()
+    changes = []
+    for position, spec in enumerate(desired):
+        row = stored.get((spec.kind, spec.address))
+        if row is None:
+            row = ContactMethod.objects.create(
+                member=member, kind=spec.kind, address=spec.address, delay_seconds=spec.delay_seconds, position=position
+            )
+            changes.append(f"{label}: contact method {row} added as contact_methods[{position}]")
+        else:
+            changes += _update_contact_method(row, spec, position, label)
+        matched_ids.add(row.id)
+    for row in member.contact_methods.exclude(id__in=matched_ids):
+        row.delete()
+        changes.append(f"{label}: contact method {row} removed")
+    return changes
+
+
+def _update_contact_method(row: ContactMethod, spec: ContactMethodSpec, position: int, label: str) -> list[str]:
+    changes = []
+    if row.position != position:
+        changes.append(f"{label}: contact method {row} moved from contact_methods[{row.position}] to contact_methods[{position}]")
+    if row.delay_seconds != spec.delay_seconds:
+        changes.append(
+            f"{label}: contact method {row} delay changed from "
+            f"{format_duration(row.delay_seconds)} to {format_duration(spec.delay_seconds)}"
+        )
+    if changes:
+        row.position, row.delay_seconds = position, spec.delay_seconds
+        row.save(update_fields=["position", "delay_seconds"])
+    return changes
+
+
+def apply_team(spec: TeamSpec) -> list[str]:
+    label = f"team {spec.slug}"
+    fields = [
+        ("name", "name", spec.name),
+        ("calendar", "calendar", BusinessCalendar.objects.get(slug=spec.calendar)),
+        ("escalation_policy", "escalation_policy", EscalationPolicy.objects.get(slug=spec.escalation_policy)),
+        ("lead", "lead", Member.objects.get(email=spec.lead) if spec.lead else None),
+    ]
+    team, created, changes = _upsert(Team, {"slug": spec.slug}, label, fields)
+    if spec.rota is None:
+        return changes
+    rota_changes = apply_rota(team, spec.rota, label)
+    return changes if created else changes + rota_changes
+
+
+def apply_rota(team: Team, spec: RotaSpec, team_label: str) -> list[str]:
+    label = f"{team_label} rota"
+    fields = [
+        ("time_zone", "time_zone", spec.time_zone),
+        ("handover.weekday", "handover_weekday", spec.handover_weekday),
+        ("handover.time", "handover_time", spec.handover_time),
+        ("start_date", "start_date", spec.start_date),
+    ]
+    rota, created, changes = _upsert(Rota, {"team": team}, label, fields)
+    member_changes = sync_rota_members(rota, spec.members, label)
+    return changes if created else changes + member_changes
+
+
+def sync_rota_members(rota: Rota, desired: tuple[str, ...], label: str) -> list[str]:
+    """Reorder, add and remove the rota's members when the ordered emails differ from ``desired``.
+
+    Members who stay keep their membership row, so only its position changes.
+    """
+    rows = list(rota.memberships.select_related("member").order_by("position"))
+    stored = [row.member.email for row in rows]
+    if stored == list(desired):
+        return []
+    remaining = {row.member.email: row for row in rows if row.member.email in desired}
+    rota.memberships.exclude(id__in=[row.id for row in remaining.values()]).delete()
+    # Park the remaining rows above every position in use, so that moving each to its
+    # final position never breaks the unique (rota, position) constraint.
+    parking = max((row.position for row in rows), default=0) + len(desired) + 1
+    for offset, row in enumerate(remaining.values()):
+        RotaMembership.objects.filter(id=row.id).update(position=parking + offset)
+    for position, email in enumerate(desired):
+        if email in remaining:
+            RotaMembership.objects.filter(id=remaining[email].id).update(position=position)
+        else:
+            RotaMembership.objects.create(rota=rota, member=Member.objects.get(email=email), position=position)
+    return [f"{label}: members changed from [{', '.join(stored)}] to [{', '.join(desired)}]"]

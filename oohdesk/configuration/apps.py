@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConfigurationConfig(AppConfig):
+    name = "oohdesk.configuration"
+    verbose_name = "Configuration file"

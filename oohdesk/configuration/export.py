@@ -1,0 +1,85 @@
+"""Write the stored configuration as a document in the configuration file's format.
+
+Applying the exported document changes nothing. Every key is written, defaults
+included, except a team's lead and rota when the team has none, and an email
+contact method's address when it is the member's own email.
+"""
+
+from oohdesk.configuration.values import format_clock_time, format_duration, format_opening
+from oohdesk.hours.models import WEEKDAYS, BusinessCalendar
+from oohdesk.paging.models import EscalationPolicy
+from oohdesk.rota.models import Member, Rota, Team
+
+
+def export_config() -> dict:
+    """Return calendars and policies ordered by slug, members by email and teams by slug."""
+    return {
+        "calendars": [export_calendar(calendar) for calendar in BusinessCalendar.objects.order_by("slug")],
+        "escalation_policies": [export_policy(policy) for policy in EscalationPolicy.objects.order_by("slug")],
+        "members": [export_member(member) for member in Member.objects.order_by("email")],
+        "teams": [export_team(team) for team in Team.objects.select_related("calendar", "escalation_policy", "lead").order_by("slug")],
+    }
+
+
+def export_calendar(calendar: BusinessCalendar) -> dict:
+    hours: dict[str, list[str]] = {}
+    for opening in calendar.openings.order_by("weekday", "opens"):
+        hours.setdefault(WEEKDAYS[opening.weekday], []).append(format_opening(opening.opens, opening.closes))
+    return {
+        "slug": calendar.slug,
+        "name": calendar.name,
+        "time_zone": calendar.time_zone,
+        "opening_hours": hours,
+    }
+
+
+def export_policy(policy: EscalationPolicy) -> dict:
+    return {
+        "slug": policy.slug,
+        "name": policy.name,
+        "ack_timeout": {"P1": format_duration(policy.p1_ack_timeout), "P2": format_duration(policy.p2_ack_timeout)},
+        "repeat": policy.repeat_count,
+        "steps": [step.target for step in policy.steps.order_by("position")],
+    }
+
+
+def export_member(member: Member) -> dict:
+    return {
+        "name": member.name,
+        "email": member.email,
+        "time_zone": member.time_zone,
+        "admin": member.is_admin,
+        "contact_methods": [export_contact_method(method, member.email) for method in member.contact_methods.order_by("position", "id")],
+    }
+
+
+def export_contact_method(method, member_email: str) -> dict:
+    exported = {"kind": method.kind}
+    if method.address and method.address != member_email:
+        exported["address"] = method.address
+    exported["delay"] = format_duration(method.delay_seconds)
+    return exported
+
+
+def export_team(team: Team) -> dict:
+    exported = {
+        "slug": team.slug,
+        "name": team.name,
+        "calendar": team.calendar.slug,
+        "escalation_policy": team.escalation_policy.slug,
+    }
+    if team.lead is not None:
+        exported["lead"] = team.lead.email
+    rota = Rota.objects.filter(team=team).first()
+    if rota is not None:
+        exported["rota"] = export_rota(rota)
+    return exported
+
+
+def export_rota(rota: Rota) -> dict:
+    return {
+        "time_zone": rota.time_zone,
+        "handover": {"weekday": WEEKDAYS[rota.handover_weekday], "time": format_clock_time(rota.handover_time)},
+        "start_date": rota.start_date.isoformat(),
+        "members": [row.member.email for row in rota.memberships.select_related("member").order_by("position")],
+    }

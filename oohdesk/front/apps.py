@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrontConfig(AppConfig):
+    name = "oohdesk.front"
+    verbose_name = "Staff pages"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PagingConfig(AppConfig):
+    name = "oohdesk.paging"
+    verbose_name = "Paging"

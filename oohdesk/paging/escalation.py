@@ -1,0 +1,169 @@
+"""Opening, escalating and acknowledging pages. All state lives in the database.
+
+Each function takes ``at`` (an aware datetime) so tests drive the clock. A page
+walks its policy's steps: a step notifies its target members through their
+contact methods and waits the priority's acknowledgement timeout. A step with
+nobody reachable fails at once and the next one starts at once. After the last
+step the steps run again ``repeat_count`` times, then every admin is alerted
+and escalation ends (the page stays open for a late acknowledgement).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+
+from oohdesk.paging.models import (
+    EscalationStep,
+    NotificationAttempt,
+    Page,
+    PageEvent,
+)
+from oohdesk.rota.models import Member
+
+logger = logging.getLogger(__name__)
+
+
+def open_page(ticket, at: datetime) -> Page:
+    """Create the page of an urgent ticket and start its first step; call inside the ticket's transaction."""
+    team = ticket.team
+    page = Page.objects.create(ticket=ticket, team=team, policy=team.escalation_policy, created_at=at)
+    record(page, at, PageEvent.Kind.TRIGGERED, f"{ticket.get_priority_display()} report from {ticket.organisation}.")
+    start_step(page, at)
+    logger.info("page opened ticket=%s page=%s priority=%s", ticket.ref, page.id, ticket.priority)
+    return page
+
+
+def record(page: Page, at: datetime, kind: str, message: str, member: Member | None = None) -> PageEvent:
+    return PageEvent.objects.create(page=page, at=at, kind=kind, message=message[:500], member=member)
+
+
+def step_targets(page: Page, step: EscalationStep, at: datetime) -> list[Member]:
+    """Return the members a step notifies at ``at`` (possibly none)."""
+    rota = getattr(page.team, "rota", None)
+    if step.target == EscalationStep.Target.TEAM_LEAD:
+        return [page.team.lead] if page.team.lead else []
+    if rota is None:
+        return []
+    plan = rota.plan()
+    shift = plan.shift_at(at)
+    if shift is None:
+        return []
+    if step.target == EscalationStep.Target.ON_CALL:
+        return [shift.member]
+    following = plan.member_after(shift.member)
+    return [following] if following else []
+
+
+def queue_notifications(page: Page, members: list[Member], at: datetime, purpose: str) -> int:
+    """Save one pending attempt per contact method of each member; return how many were queued."""
+    queued = 0
+    for member in members:
+        for method in member.contact_methods.all():
+            NotificationAttempt.objects.create(
+                page=page,
+                member=member,
+                contact_method=method,
+                purpose=purpose,
+                channel=method.kind,
+                destination=method.address,
+                step_index=page.step_index,
+                round=page.round,
+                due_at=at + timedelta(seconds=method.delay_seconds),
+                created_at=at,
+            )
+            queued += 1
+    return queued
+
+
+def start_step(page: Page, at: datetime) -> None:
+    """Notify the current step's targets, skipping at once past any step with nobody reachable."""
+    steps = list(page.policy.steps.all())
+    while True:
+        if page.step_index >= len(steps):
+            if page.round >= page.policy.repeat_count:
+                alert_admins(page, at)
+                return
+            page.round += 1
+            page.step_index = 0
+            record(page, at, PageEvent.Kind.ESCALATED, f"No acknowledgement: repeating the policy (round {page.round + 1}).")
+            continue
+        step = steps[page.step_index]
+        targets = [member for member in step_targets(page, step, at) if member.contact_methods.exists()]
+        if targets and queue_notifications(page, targets, at, NotificationAttempt.Purpose.PAGE):
+            names = ", ".join(member.name for member in targets)
+            record(page, at, PageEvent.Kind.STEP_STARTED, f"Step {page.step_index + 1}: paging {names}.")
+            page.step_due_at = at + timedelta(seconds=page.policy.ack_timeout(page.ticket.priority))
+            page.save(update_fields=["step_index", "round", "step_due_at"])
+            return
+        record(page, at, PageEvent.Kind.STEP_FAILED, f"Step {page.step_index + 1} ({step.get_target_display()}): nobody reachable.")
+        logger.warning("escalation step unreachable page=%s step=%s", page.id, page.step_index + 1)
+        page.step_index += 1
+
+
+def alert_admins(page: Page, at: datetime) -> None:
+    admins = list(Member.objects.filter(is_admin=True).prefetch_related("contact_methods"))
+    queued = queue_notifications(page, admins, at, NotificationAttempt.Purpose.ADMIN_ALERT)
+    page.step_due_at = None
+    page.admins_alerted_at = at
+    page.save(update_fields=["step_index", "round", "step_due_at", "admins_alerted_at"])
+    if queued:
+        record(page, at, PageEvent.Kind.ADMINS_ALERTED, "Escalation ran out: every admin has been alerted.")
+    else:
+        record(page, at, PageEvent.Kind.ADMINS_ALERTED, "Escalation ran out and no admin has a contact method.")
+        logger.error("escalation ran out with no admin to alert page=%s", page.id)
+
+
+def _lock(queryset):
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset
+
+
+def escalate_due_pages(at: datetime, limit: int = 100) -> int:
+    """Move every page whose step timed out by ``at`` to its next step; return how many moved."""
+    with transaction.atomic():
+        due = _lock(
+            Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at)
+            .select_related("ticket", "team", "policy")
+            .order_by("step_due_at")
+        )[:limit]
+        pages = list(due)
+        for page in pages:
+            record(page, at, PageEvent.Kind.ESCALATED, f"Step {page.step_index + 1} timed out without an acknowledgement.")
+            page.step_index += 1
+            start_step(page, at)
+    return len(pages)
+
+
+@dataclass(frozen=True)
+class AckResult:
+    accepted: bool
+    message: str
+
+
+def acknowledge(page_id: int, at: datetime, member: Member | None, via: str) -> AckResult:
+    """Acknowledge a page: stop its escalation and cancel every pending notification at once.
+
+    A late acknowledgement, after escalation moved past the person, is accepted.
+    Acknowledging an acknowledged or resolved page changes nothing.
+    """
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("ticket").get(id=page_id)
+        who = member.name if member else "a staff member"
+        if page.status != Page.Status.TRIGGERED:
+            record(page, at, PageEvent.Kind.ACK_IGNORED, f"Acknowledgement by {who} via {via} ignored: page already {page.status}.", member)
+            return AckResult(False, f"This page was already {page.get_status_display().lower()}.")
+        page.status = Page.Status.ACKNOWLEDGED
+        page.acknowledged_at = at
+        page.acknowledged_by = member
+        page.acknowledged_via = via
+        page.step_due_at = None
+        page.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledged_via", "step_due_at"])
+        cancelled = page.attempts.filter(status=NotificationAttempt.Status.PENDING).update(
+            status=NotificationAttempt.Status.CANCELLED, error="Cancelled: the page was acknowledged."
+        )
+        record(page, at, PageEvent.Kind.ACKNOWLEDGED, f"Acknowledged by {who} via {via}; {cancelled} pending notifications cancelled.", member)
+    logger.info("page acknowledged ticket=%s page=%s via=%s", page.ticket.ref, page.id, via)
+    return AckResult(True, "Acknowledged. Escalation has stopped.")

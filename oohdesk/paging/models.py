@@ -1,0 +1,210 @@
+from django.db import models
+
+from oohdesk.rota.models import Member, Team
+from oohdesk.tickets.models import Ticket
+
+
+class EscalationPolicy(models.Model):
+    """Who is notified, in which order, and how long each step waits for an acknowledgement."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    p1_ack_timeout = models.PositiveIntegerField(default=300, help_text="Seconds each step waits on a P1 page.")
+    p2_ack_timeout = models.PositiveIntegerField(default=900, help_text="Seconds each step waits on a P2 page.")
+    repeat_count = models.PositiveSmallIntegerField(
+        default=2, help_text="How many times the steps run again before every admin is alerted."
+    )
+
+    class Meta:
+        verbose_name_plural = "escalation policies"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(p1_ack_timeout__gt=0), name="policy_p1_timeout_positive"),
+            models.CheckConstraint(condition=models.Q(p2_ack_timeout__gt=0), name="policy_p2_timeout_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ack_timeout(self, priority: str) -> int:
+        return self.p1_ack_timeout if priority == "P1" else self.p2_ack_timeout
+
+
+class EscalationStep(models.Model):
+    class Target(models.TextChoices):
+        ON_CALL = "on_call", "The developer on call"
+        NEXT_IN_ROTA = "next_in_rota", "The next developer in the rota"
+        TEAM_LEAD = "team_lead", "The team lead"
+
+    policy = models.ForeignKey(EscalationPolicy, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    target = models.CharField(max_length=32, choices=Target.choices)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["policy", "position"], name="step_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.get_target_display()}"
+
+
+class ContactMethod(models.Model):
+    """One way to reach a member; methods are tried in ``position`` order after ``delay_seconds``."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="contact_methods")
+    kind = models.CharField(max_length=32)
+    address = models.CharField(max_length=200, blank=True)
+    delay_seconds = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["member", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.address}".strip()
+
+
+class Page(models.Model):
+    """The paging of one urgent ticket, from the first notification to acknowledgement."""
+
+    class Status(models.TextChoices):
+        TRIGGERED = "triggered", "Triggered"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESOLVED = "resolved", "Resolved"
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="page")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="pages")
+    policy = models.ForeignKey(EscalationPolicy, on_delete=models.PROTECT, related_name="pages")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIGGERED)
+    created_at = models.DateTimeField()
+
+    step_index = models.PositiveSmallIntegerField(default=0)
+    round = models.PositiveSmallIntegerField(default=0)
+    step_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the current step times out; empty once escalation has ended."
+    )
+    admins_alerted_at = models.DateTimeField(null=True, blank=True)
+
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="acknowledged_pages"
+    )
+    acknowledged_via = models.CharField(max_length=32, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "step_due_at"])]
+
+    def __str__(self) -> str:
+        return f"Page for {self.ticket.ref}"
+
+
+class PageEvent(models.Model):
+    """One line of a page's timeline."""
+
+    class Kind(models.TextChoices):
+        TRIGGERED = "triggered", "Triggered"
+        STEP_STARTED = "step_started", "Step started"
+        STEP_FAILED = "step_failed", "Step failed"
+        NOTIFIED = "notified", "Notified"
+        NOTIFY_FAILED = "notify_failed", "Notification failed"
+        ESCALATED = "escalated", "Escalated"
+        ADMINS_ALERTED = "admins_alerted", "Admins alerted"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        ACK_IGNORED = "ack_ignored", "Acknowledgement ignored"
+        RESOLVED = "resolved", "Resolved"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotificationAttempt(models.Model):
+    """One message to one contact method, saved before it is sent (an outbox row).
+
+    The engine claims due pending rows, marks them sending with a lease, and
+    records the provider's answer. A row left in sending after its lease ran
+    out (the engine died mid-send) is claimed again, so delivery is at least
+    once and a rare duplicate shows in the log.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Purpose(models.TextChoices):
+        PAGE = "page", "Page"
+        ADMIN_ALERT = "admin_alert", "Admin alert"
+
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts")
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    contact_method = models.ForeignKey(
+        ContactMethod, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts"
+    )
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.PAGE)
+    channel = models.CharField(max_length=32)
+    destination = models.CharField(max_length=200, blank=True)
+    step_index = models.PositiveSmallIntegerField(default=0)
+    round = models.PositiveSmallIntegerField(default=0)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    due_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    provider_response = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            # Two engines escalating the same page at once cannot both queue a step.
+            models.UniqueConstraint(
+                fields=["page", "contact_method", "step_index", "round"],
+                name="attempt_once_per_step",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.destination or self.member}"
+
+
+class DemoPhoneMessage(models.Model):
+    """A notification shown on a member's demo phone page instead of a real device."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="demo_phone_messages")
+    attempt = models.OneToOneField(
+        NotificationAttempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="demo_phone_message"
+    )
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    urgent = models.BooleanField(default=False)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+
+class EngineHeartbeat(models.Model):
+    """The last time each engine process completed a loop, for health checks."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    seen_at = models.DateTimeField()

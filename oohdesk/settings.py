@@ -1,0 +1,173 @@
+"""Django settings for oohdesk, read from the environment (see .env.example)."""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from oohdesk.env import env_bool, env_float, env_int, env_list, env_str, read_raw
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("OOHDESK_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Return OOHDESK_SECRET_KEY, or a key generated once and kept in the data directory."""
+    configured = read_raw("OOHDESK_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("OOHDESK_DEBUG", False)
+ALLOWED_HOSTS = env_list("OOHDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("OOHDESK_CSRF_TRUSTED_ORIGINS", [])
+
+# Links in notifications and on the confirmation page are built from this.
+OOHDESK_BASE_URL = env_str("OOHDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "oohdesk.hours",
+    "oohdesk.rota",
+    "oohdesk.tickets",
+    "oohdesk.paging",
+    "oohdesk.api",
+    "oohdesk.front",
+    "oohdesk.configuration",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "oohdesk.urls"
+WSGI_APPLICATION = "oohdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict:
+    url = read_raw("DATABASE_URL")
+    if url:
+        try:
+            database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL is not a valid database URL ({error}); "
+                "use postgres://USER@HOST:PORT/NAME or leave it unset for SQLite."
+            ) from error
+        return {"default": database}
+    sqlite_file = DATA_DIR / "oohdesk.sqlite3"
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": sqlite_file,
+            # WAL lets the web server read while the engine writes. IMMEDIATE
+            # takes the write lock at BEGIN, so two writers wait for each other
+            # instead of failing on a lock upgrade. FULL sync makes a committed
+            # ticket survive a power cut, not only a process crash.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+            # One file per test run, so two runs in one checkout never share a database.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Email: SMTP when OOHDESK_EMAIL_HOST is set, otherwise each message is written
+# as a file under the data directory so nothing is lost on a laptop.
+EMAIL_HOST = env_str("OOHDESK_EMAIL_HOST", "")
+EMAIL_PORT = env_int("OOHDESK_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("OOHDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("OOHDESK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("OOHDESK_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("OOHDESK_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("OOHDESK_EMAIL_FROM", "oohdesk <oohdesk@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# The paging engine.
+OOHDESK_ENGINE_POLL_SECONDS = env_float("OOHDESK_ENGINE_POLL_SECONDS", 0.25, minimum=0.01)
+OOHDESK_ENGINE_LEASE_SECONDS = env_int("OOHDESK_ENGINE_LEASE_SECONDS", 60, minimum=5)
+OOHDESK_ENGINE_WORKERS = env_int("OOHDESK_ENGINE_WORKERS", 8, minimum=1)
+OOHDESK_SEND_MAX_TRIES = env_int("OOHDESK_SEND_MAX_TRIES", 3, minimum=1)
+OOHDESK_SEND_RETRY_SECONDS = env_int("OOHDESK_SEND_RETRY_SECONDS", 10, minimum=1)
+OOHDESK_ACK_LINK_MAX_AGE = env_int("OOHDESK_ACK_LINK_MAX_AGE", 7 * 24 * 3600, minimum=60)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "loggers": {
+        "oohdesk": {"handlers": ["console"], "level": env_str("OOHDESK_LOG_LEVEL", "INFO")},
+        "django": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

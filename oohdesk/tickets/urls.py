@@ -1,0 +1,12 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from oohdesk.tickets import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="report", permanent=False)),
+    path("report/", views.report, name="report"),
+    path("report/received/<str:token>/", views.confirmation, name="ticket-confirmation"),
+    path("report/<slug:slug>/", views.report_team, name="report-team"),
+    path("status/<str:token>/", views.ticket_status, name="ticket-status"),
+]

@@ -1,0 +1,118 @@
+"""Customer pages: the Issue Report form, its confirmation and the private status page."""
+
+import logging
+import re
+import secrets
+
+from django.core import signing
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from oohdesk import links
+from oohdesk.rota.models import Team
+from oohdesk.tickets import status
+from oohdesk.tickets.forms import IssueReportForm
+from oohdesk.tickets.intake import IdempotencyConflict, accept_report
+from oohdesk.tickets.models import Ticket
+from oohdesk.zones import format_local
+
+logger = logging.getLogger(__name__)
+
+# Each rendered form carries a one-off key, so a double click on Send stores
+# one ticket and pages once instead of twice.
+FORM_KEY_PATTERN = re.compile(r"form-[A-Za-z0-9_-]{16,64}")
+
+# The two Yes/No questions come last, after the high-priority criteria.
+QUESTION_FIELDS = ("site_down", "affects_half")
+
+
+def report(request):
+    """Show the form for the only team, or the list of teams to choose from."""
+    teams = list(Team.objects.all())
+    if not teams:
+        return render(request, "tickets/not_set_up.html")
+    if len(teams) == 1:
+        return _report_form(request, teams[0], several_teams=False)
+    return render(request, "tickets/choose_team.html", {"teams": teams})
+
+
+def report_team(request, slug: str):
+    team = get_object_or_404(Team, slug=slug)
+    return _report_form(request, team, several_teams=Team.objects.count() > 1)
+
+
+def _report_form(request, team: Team, several_teams: bool):
+    if request.method == "POST":
+        form = IssueReportForm(request.POST, label_suffix="")
+        if form.is_valid():
+            ticket = _accept(form, team, _posted_form_key(request))
+            return redirect("ticket-confirmation", token=links.status_token(ticket.ref))
+        form_key = _posted_form_key(request) or _new_form_key()
+    else:
+        form = IssueReportForm(label_suffix="")
+        form_key = _new_form_key()
+    context = {
+        "form": form,
+        "details": [field for field in form if field.name not in QUESTION_FIELDS],
+        "questions": [form[name] for name in QUESTION_FIELDS],
+        "team": team,
+        "several_teams": several_teams,
+        "form_key": form_key,
+    }
+    return render(request, "tickets/report.html", context)
+
+
+def _accept(form: IssueReportForm, team: Team, form_key: str | None) -> Ticket:
+    try:
+        return accept_report(form, team, timezone.now(), source=Ticket.Source.FORM, idempotency_key=form_key).ticket
+    except IdempotencyConflict:
+        # The customer went back after sending and changed the report: it is a new report.
+        logger.info("form key reused for a changed report, storing a new ticket team=%s", team.slug)
+        return accept_report(form, team, timezone.now(), source=Ticket.Source.FORM).ticket
+
+
+def _new_form_key() -> str:
+    return "form-" + secrets.token_urlsafe(24)
+
+
+def _posted_form_key(request) -> str | None:
+    key = request.POST.get("form_key", "")
+    return key if FORM_KEY_PATTERN.fullmatch(key) else None
+
+
+def _ticket_from_token(token: str) -> Ticket | None:
+    try:
+        ref = links.read_status_token(token)
+    except signing.BadSignature:
+        logger.info("status link rejected: the signature is invalid")
+        return None
+    return Ticket.objects.select_related("team__calendar", "page").filter(ref=ref).first()
+
+
+def _invalid_link(request):
+    return render(request, "tickets/link_invalid.html", status=404)
+
+
+def confirmation(request, token: str):
+    ticket = _ticket_from_token(token)
+    if ticket is None:
+        return _invalid_link(request)
+    context = {
+        "ticket": ticket,
+        "next_steps": status.next_steps(ticket),
+        "status_url": links.status_url(ticket.ref),
+    }
+    return render(request, "tickets/confirmation.html", context)
+
+
+def ticket_status(request, token: str):
+    ticket = _ticket_from_token(token)
+    if ticket is None:
+        return _invalid_link(request)
+    context = {
+        "ticket": ticket,
+        "state_label": status.STATE_LABELS[status.state(ticket)],
+        "next_steps": status.next_steps(ticket),
+        "received": format_local(ticket.received_at, ticket.team.calendar.zone),
+    }
+    return render(request, "tickets/status.html", context)

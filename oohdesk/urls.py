@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("oohdesk.api.urls")),
+    path("", include("oohdesk.tickets.urls")),
+    path("", include("oohdesk.paging.urls")),
+    path("", include("oohdesk.front.urls")),
+]

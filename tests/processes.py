@@ -1,0 +1,105 @@
+"""Running real oohdesk processes (web server, engine) against a fresh data directory or database."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Desk:
+    """An oohdesk installation for one test: its environment, processes and an HTTP client."""
+
+    def __init__(self, data_dir: Path, database_url: str | None, extra_env: dict | None = None):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **{key: value for key, value in os.environ.items() if not key.startswith("OOHDESK_")},
+            "OOHDESK_DATA_DIR": str(data_dir),
+            "OOHDESK_BASE_URL": self.base_url,
+            "OOHDESK_ENGINE_POLL_SECONDS": "0.1",
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+        else:
+            self.env.pop("DATABASE_URL", None)
+        self.data_dir = data_dir
+        self.processes: list[subprocess.Popen] = []
+
+    def run(self, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "oohdesk", *args],
+            env=self.env, cwd=ROOT, capture_output=True, text=True, input=input_text, timeout=120,
+        )
+
+    def start(self, *args: str, name: str) -> subprocess.Popen:
+        log = open(self.data_dir / f"{name}.log", "ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oohdesk", *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes.append(process)
+        return process
+
+    def start_web(self, *extra: str) -> subprocess.Popen:
+        process = self.start("serve", "--port", str(self.port), *extra, name="web")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base_url}/report/", timeout=1).status_code < 500:
+                    return process
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError(f"web server did not start; log:\n{self.log('web')}")
+
+    def log(self, name: str) -> str:
+        path = self.data_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def fresh_database():
+    """Yield a DATABASE_URL for a new PostgreSQL database when the tests run on PostgreSQL, else None."""
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        yield None
+        return
+    import psycopg
+
+    name = f"oohdesk_e2e_{uuid.uuid4().hex[:10]}"
+    admin_url = re.sub(r"/[^/]*$", "/postgres", base_url)
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield re.sub(r"/[^/]*$", f"/{name}", base_url)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,93 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from processes import Desk, fresh_database
+
+
+def run_json(*args) -> dict:
+    output = StringIO()
+    call_command(*args, "--json", stdout=output)
+    return json.loads(output.getvalue())
+
+
+@pytest.mark.django_db
+def test_oncall_either_side_of_handover(team):
+    before = run_json("oncall", "--at", "2026-03-30T08:59")
+    after = run_json("oncall", "--at", "2026-03-30T09:00")
+    assert before == {"team": "web", "at": "2026-03-30T07:59:00+00:00", "on_call": {"name": "Bob", "email": "bob@agency.example"}}
+    assert after["on_call"]["name"] == "Alice"
+    assert after["at"] == "2026-03-30T08:00:00+00:00"
+
+
+@pytest.mark.django_db
+def test_oncall_before_rota_starts(team):
+    assert run_json("oncall", "--at", "2026-01-01T12:00Z")["on_call"] is None
+
+
+@pytest.mark.django_db
+def test_hours_reports_next_opening(calendar):
+    result = run_json("hours", "--at", "2026-12-04T17:30")
+    assert result == {
+        "calendar": "office",
+        "at": "2026-12-04T17:30:00+00:00",
+        "in_hours": False,
+        "next_opening": "2026-12-07T09:00:00+00:00",
+    }
+
+
+@pytest.mark.django_db
+def test_hours_in_hours(calendar):
+    assert run_json("hours", "--at", "2026-12-04T17:29:59")["in_hours"] is True
+
+
+@pytest.mark.django_db
+def test_triage_urgent_out_of_hours(team):
+    result = run_json("triage", "--q1", "yes", "--q2", "yes", "--at", "2026-12-05T03:00")
+    assert result == {"priority": "P1", "pages": True, "out_of_hours": True, "on_call": "Bob", "release_at": None}
+
+
+@pytest.mark.django_db
+def test_triage_normal_held(team):
+    result = run_json("triage", "--q1", "no", "--q2", "no", "--at", "2026-12-05T03:00")
+    assert result["priority"] == "P3"
+    assert result["pages"] is False
+    assert result["on_call"] is None
+    assert result["release_at"] == "2026-12-07T09:00:00+00:00"
+
+
+@pytest.mark.django_db
+def test_triage_one_yes_in_hours_pages(team):
+    result = run_json("triage", "--q1", "no", "--q2", "yes", "--at", "2026-12-07T10:00")
+    assert result["priority"] == "P2"
+    assert result["pages"] is True
+    assert result["out_of_hours"] is False
+
+
+@pytest.mark.django_db
+def test_bad_time_names_option(team):
+    with pytest.raises(CommandError, match="--at"):
+        call_command("oncall", "--at", "next tuesday")
+
+
+@pytest.mark.django_db
+def test_unknown_team_lists_known(team):
+    with pytest.raises(CommandError, match="known: web"):
+        call_command("oncall", "--team", "mobile")
+
+
+@pytest.mark.django_db
+def test_no_team_configured():
+    with pytest.raises(CommandError, match="config apply"):
+        call_command("oncall")
+
+
+@pytest.mark.slow
+def test_console_script_migrates_and_answers(tmp_path):
+    with fresh_database() as database_url:
+        desk = Desk(tmp_path, database_url)
+        result = desk.run("hours", "--json")
+    assert result.returncode != 0
+    assert "No calendar is configured yet" in result.stderr
