@@ -50,6 +50,9 @@ def claim_due_attempts(at: datetime, limit: int) -> list[int]:
 
 
 def build_message(attempt: NotificationAttempt) -> Message:
+    """Return what an attempt says: a notice's own words, or the page's ticket with an acknowledgement link."""
+    if attempt.purpose == NotificationAttempt.Purpose.NOTICE:
+        return Message(title=attempt.title, body=attempt.body, urgent=False)
     ticket = attempt.page.ticket
     title = f"[{ticket.priority}] {ticket.ref}: {ticket.summary}"
     if attempt.purpose == NotificationAttempt.Purpose.ADMIN_ALERT:

@@ -147,6 +147,7 @@ class NotificationAttempt(models.Model):
     class Purpose(models.TextChoices):
         PAGE = "page", "Page"
         ADMIN_ALERT = "admin_alert", "Admin alert"
+        NOTICE = "notice", "Notice"
 
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts")
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
@@ -158,6 +159,9 @@ class NotificationAttempt(models.Model):
     destination = models.CharField(max_length=200, blank=True)
     step_index = models.PositiveSmallIntegerField(default=0)
     round = models.PositiveSmallIntegerField(default=0)
+    # A notice carries its own words; a page's words come from its ticket.
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     due_at = models.DateTimeField()

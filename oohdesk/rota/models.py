@@ -18,6 +18,14 @@ class Member(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
     )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="This person's working hours for notices; empty means their team's calendar.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -28,6 +36,13 @@ class Member(models.Model):
     @property
     def zone(self):
         return get_zone(self.time_zone)
+
+    def working_calendar(self) -> BusinessCalendar | None:
+        """Return the calendar of this person's working hours: their own, else their first team's."""
+        if self.calendar_id:
+            return self.calendar
+        team = Team.objects.filter(models.Q(rota__memberships__member=self) | models.Q(lead=self)).order_by("id").first()
+        return team.calendar if team else None
 
 
 class Team(models.Model):

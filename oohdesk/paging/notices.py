@@ -1,0 +1,53 @@
+"""Notices: normal-priority messages to staff that are not pages.
+
+A notice never bypasses Do Not Disturb and never reaches someone outside
+their working hours: one raised out of hours waits until their hours next
+begin. A member with no calendar at all (no own calendar, on no team) gets
+it at once, because there are no hours to wait for.
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+
+from oohdesk.paging import engine
+from oohdesk.paging.models import NotificationAttempt
+from oohdesk.rota.models import Member
+
+logger = logging.getLogger(__name__)
+
+
+def notice_due_at(member: Member, at: datetime) -> datetime:
+    """Return when a notice raised at ``at`` may reach ``member``: now if in their hours, else their next opening."""
+    calendar = member.working_calendar()
+    if calendar is None:
+        return at
+    hours = calendar.working_hours()
+    if hours.is_open(at):
+        return at
+    return hours.next_opening(at) or at
+
+
+def queue_notice(member: Member, title: str, body: str, at: datetime) -> list[NotificationAttempt]:
+    """Queue a notice to each of the member's contact methods; return the saved attempts."""
+    due_at = notice_due_at(member, at)
+    with transaction.atomic():
+        attempts = [
+            NotificationAttempt.objects.create(
+                member=member,
+                contact_method=method,
+                purpose=NotificationAttempt.Purpose.NOTICE,
+                channel=method.kind,
+                destination=method.address,
+                title=title[:200],
+                body=body,
+                due_at=due_at,
+                created_at=at,
+            )
+            for method in member.contact_methods.all()
+        ]
+        transaction.on_commit(engine.wake)
+    if not attempts:
+        logger.warning("notice not queued: no contact method member=%s", member.id)
+    return attempts
