@@ -168,3 +168,21 @@ def test_page_timeline_records_steps(team):
     assert kinds[:2] == [PageEvent.Kind.TRIGGERED, PageEvent.Kind.STEP_STARTED]
     assert PageEvent.Kind.ESCALATED in kinds
     assert kinds.count(PageEvent.Kind.NOTIFIED) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_acknowledge_signals_ticket_change(team, alice):
+    from oohdesk.tickets.signals import ticket_changed
+
+    received = []
+
+    def listener(sender, ticket, change, at, **kwargs):
+        received.append((ticket.ref, change, at))
+
+    ticket_changed.connect(listener)
+    try:
+        ticket = report(team, NIGHT)
+        acknowledge(ticket.page.id, NIGHT, alice, via="test")
+    finally:
+        ticket_changed.disconnect(listener)
+    assert received == [(ticket.ref, "acknowledged", NIGHT)]

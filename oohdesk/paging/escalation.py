@@ -21,6 +21,7 @@ from oohdesk.paging.models import (
     PageEvent,
 )
 from oohdesk.rota.models import Member
+from oohdesk.tickets.signals import send_ticket_changed
 
 logger = logging.getLogger(__name__)
 
@@ -165,5 +166,6 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str) -> 
             status=NotificationAttempt.Status.CANCELLED, error="Cancelled: the page was acknowledged."
         )
         record(page, at, PageEvent.Kind.ACKNOWLEDGED, f"Acknowledged by {who} via {via}; {cancelled} pending notifications cancelled.", member)
+        send_ticket_changed(page.ticket, "acknowledged", at)
     logger.info("page acknowledged ticket=%s page=%s via=%s", page.ticket.ref, page.id, via)
     return AckResult(True, "Acknowledged. Escalation has stopped.")
