@@ -118,6 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "oohdesk.front.errors.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -167,7 +168,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "loggers": {
-        "oohdesk": {"handlers": ["console"], "level": env_str("OOHDESK_LOG_LEVEL", "INFO")},
-        "django": {"handlers": ["console"], "level": "WARNING"},
+        # propagate=False: waitress adds its own root handler, which would print every line twice.
+        "oohdesk": {"handlers": ["console"], "level": env_str("OOHDESK_LOG_LEVEL", "INFO"), "propagate": False},
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

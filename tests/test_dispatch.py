@@ -136,3 +136,10 @@ def test_message_links_to_ack(db, team):
     assert message.urgent
     assert ticket.ref in message.title
     assert "/ack/" in message.ack_url
+
+
+def test_page_message_names_reporter(db, team):
+    ticket = report(team, NIGHT)
+    message = dispatch.build_message(ticket.page.attempts.get())
+    assert "Dana Customer" in message.body
+    assert "020 7946 0000" in message.body

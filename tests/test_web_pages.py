@@ -253,7 +253,7 @@ def test_status_page_after_ack(client, urgent_page, alice):
 
     html = client.get(status_path_for_ticket).content.decode()
 
-    assert "Acknowledged by the on-call developer" in html
+    assert "Acknowledged by a developer" in html
     assert "Alice" not in html
 
 
@@ -592,3 +592,13 @@ def test_rota_fixture_week(team):
 
     assert shift.member.name == "Alice"
     assert shift.start == datetime.combine(date(2026, 12, 7), time(9), tzinfo=timezone.utc)
+
+
+def test_csrf_failure_page_explains(db, team):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/report/", {"reporter_name": "Dana"})
+    assert response.status_code == 403
+    assert "Please send the form again" in response.content.decode()
+    assert "Nothing was saved" in response.content.decode()

@@ -59,7 +59,8 @@ def build_message(attempt: NotificationAttempt) -> Message:
         title = f"Unacknowledged {title}"
     body = (
         f"{ticket.get_priority_display()} report from {ticket.organisation} about {ticket.site}.\n"
-        f"{ticket.summary}\n\n{ticket.description}"
+        f"{ticket.summary}\n\n{ticket.description}\n\n"
+        f"Reported by {ticket.reporter_name}, {ticket.reporter_phone}, {ticket.reporter_email}."
     )
     return Message(
         title=title,

@@ -138,6 +138,10 @@ def escalate_due_pages(at: datetime, limit: int = 100) -> int:
     return len(pages)
 
 
+# How each acknowledgement route reads in a page's timeline.
+ACK_ROUTE_LABELS = {"demo_phone": "the demo phone", "link": "the emailed link", "dashboard": "the dashboard", "api": "the API"}
+
+
 @dataclass(frozen=True)
 class AckResult:
     accepted: bool
@@ -153,8 +157,9 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str) -> 
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("ticket").get(id=page_id)
         who = member.name if member else "a staff member"
+        route = ACK_ROUTE_LABELS.get(via, via.replace("_", " "))
         if page.status != Page.Status.TRIGGERED:
-            record(page, at, PageEvent.Kind.ACK_IGNORED, f"Acknowledgement by {who} via {via} ignored: page already {page.status}.", member)
+            record(page, at, PageEvent.Kind.ACK_IGNORED, f"Acknowledgement by {who} through {route} ignored: page already {page.status}.", member)
             return AckResult(False, f"This page was already {page.get_status_display().lower()}.")
         page.status = Page.Status.ACKNOWLEDGED
         page.acknowledged_at = at
@@ -165,7 +170,7 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str) -> 
         cancelled = page.attempts.filter(status=NotificationAttempt.Status.PENDING).update(
             status=NotificationAttempt.Status.CANCELLED, error="Cancelled: the page was acknowledged."
         )
-        record(page, at, PageEvent.Kind.ACKNOWLEDGED, f"Acknowledged by {who} via {via}; {cancelled} pending notifications cancelled.", member)
+        record(page, at, PageEvent.Kind.ACKNOWLEDGED, f"Acknowledged by {who} through {route}. {cancelled} pending notifications cancelled.", member)
         send_ticket_changed(page.ticket, "acknowledged", at)
     logger.info("page acknowledged ticket=%s page=%s via=%s", page.ticket.ref, page.id, via)
     return AckResult(True, "Acknowledged. Escalation has stopped.")

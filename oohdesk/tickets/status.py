@@ -26,7 +26,7 @@ STATE_LABELS = {
     "received": "Received",
     "held": "Held until working hours",
     "alerted": "On-call developer alerted",
-    "acknowledged": "Acknowledged by the on-call developer",
+    "acknowledged": "Acknowledged by a developer",
     "resolved": "Resolved",
 }
 
@@ -37,7 +37,7 @@ def next_steps(ticket: Ticket) -> str:
     if current == "alerted":
         return "The on-call developer has been alerted and will be in touch as soon as possible."
     if current == "acknowledged":
-        return "The on-call developer has acknowledged your report and is looking into it."
+        return "A developer has acknowledged your report and is looking into it."
     if current == "resolved":
         return "This issue has been resolved. Reply to our email if it comes back."
     if current == "held" and ticket.release_at:

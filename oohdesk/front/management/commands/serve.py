@@ -63,7 +63,7 @@ class Command(BaseCommand):
             f"  Staff dashboard:   {base}/dashboard/",
         ]
         if password:
-            lines.append(f"  Demo admin login:  user admin, password {password}")
+            lines.append(f"  Demo admin login:  user admin, password {password} (signed in as Chloe Davies, the team lead)")
         for member in Member.objects.filter(contact_methods__kind="demo_phone").distinct().order_by("name"):
             lines.append(f"  Demo phone of {member.name}: {base}/phone/{member.id}/")
         for team in Team.objects.all():
