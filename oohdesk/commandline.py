@@ -35,14 +35,14 @@ def _pick(queryset, slug, noun: str, option: str):
     raise CommandError(f"There are {count} {noun}s; choose one with {option} ({known}).")
 
 
-def read_at(text: str | None, zone) -> datetime:
-    """Parse --at (ISO 8601, local to ``zone`` when it has no offset), or return now."""
+def read_at(text: str | None, zone, option: str = "--at") -> datetime:
+    """Parse a time option (ISO 8601, local to ``zone`` when it has no offset), or return now."""
     if not text:
         return datetime.now(timezone.utc)
     try:
         return parse_instant(text, zone)
     except ValueError as error:
-        raise CommandError(f"--at: {error}") from None
+        raise CommandError(f"{option}: {error}") from None
 
 
 def iso(at: datetime | None) -> str | None:

@@ -781,7 +781,7 @@ def test_document_lists_every_path(document):
     assert document["openapi"].startswith("3.1")
     described = {re.sub(r"\{[^}]+\}", "{}", path) for path in document["paths"]}
     assert described == url_templates()
-    assert set(document["paths"]) == {"/tickets", "/tickets/{ref}", "/oncall", "/pages/{id}/ack", "/openapi.json"}
+    assert set(document["paths"]) == {"/tickets", "/tickets/{ref}", "/oncall", "/rota/check", "/pages/{id}/ack", "/openapi.json"}
 
 
 @pytest.mark.django_db
@@ -797,6 +797,7 @@ def test_document_marks_staff_calls(document):
         ("/tickets", "post"): [],
         ("/tickets/{ref}", "get"): [{"bearerAuth": []}],
         ("/oncall", "get"): [{"bearerAuth": []}],
+        ("/rota/check", "get"): [{"bearerAuth": []}],
         ("/pages/{id}/ack", "post"): [{"bearerAuth": []}],
         ("/openapi.json", "get"): [],
     }

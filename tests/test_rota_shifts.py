@@ -9,7 +9,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def plan(members=("alice", "bob", "charlie"), handover=time(9), start=date(2026, 1, 5)):
-    return RotaPlan(zone=LONDON, handover_weekday=0, handover_time=handover, start_date=start, members=list(members))
+    return RotaPlan.weekly(LONDON, handover_weekday=0, handover_time=handover, start_date=start, members=members)
 
 
 def test_before_start_nobody_on_call():
@@ -55,7 +55,7 @@ def test_handover_stays_nine_across_autumn_change():
 
 def test_handover_in_skipped_hour_uses_offset_before_gap():
     # 01:30 on 29 March 2026 does not exist in London; GMT applies, so the handover is 01:30 UTC.
-    sunday = RotaPlan(LONDON, handover_weekday=6, handover_time=time(1, 30), start_date=date(2026, 1, 4), members=["a", "b"])
+    sunday = RotaPlan.weekly(LONDON, 6, time(1, 30), date(2026, 1, 4), ["a", "b"])
     shift = sunday.shift_at(utc(2026, 3, 29, 1, 30))
     assert shift.start == utc(2026, 3, 29, 1, 30)
     assert sunday.shift_at(utc(2026, 3, 29, 1, 29)).end == utc(2026, 3, 29, 1, 30)
@@ -63,7 +63,7 @@ def test_handover_in_skipped_hour_uses_offset_before_gap():
 
 def test_handover_in_repeated_hour_uses_first_occurrence():
     # 01:30 on 25 October 2026 happens twice in London; the first is 00:30 UTC (BST).
-    sunday = RotaPlan(LONDON, handover_weekday=6, handover_time=time(1, 30), start_date=date(2026, 1, 4), members=["a", "b"])
+    sunday = RotaPlan.weekly(LONDON, 6, time(1, 30), date(2026, 1, 4), ["a", "b"])
     assert sunday.shift_at(utc(2026, 10, 25, 0, 30)).start == utc(2026, 10, 25, 0, 30)
 
 

@@ -6,6 +6,8 @@ here. Enums and maximum lengths are read from the models to stay in step.
 """
 
 from oohdesk.paging.models import Page
+from oohdesk.rota.health import PROBLEM_CODES
+from oohdesk.rota.oncall import MAX_RANGE, OVERRIDE, ROTA
 from oohdesk.tickets.forms import AFFECTS_HALF_QUESTION, SITE_DOWN_QUESTION
 from oohdesk.tickets.models import Ticket
 from oohdesk.tickets.status import STATE_LABELS
@@ -82,6 +84,7 @@ TICKET_PROPERTIES = {
 
 
 def _closed_object(properties: dict, description: str = "") -> dict:
+    """Return an object schema that requires every property and allows no others."""
     schema = {"type": "object", "required": list(properties), "properties": properties, "additionalProperties": False}
     if description:
         schema["description"] = description
@@ -134,6 +137,46 @@ SCHEMAS = {
                 "description": "Null when the team has no rota, its rota has no members or has not started by then.",
             },
         }
+    ),
+    "Segment": _closed_object(
+        {
+            "member": _ref("Person"),
+            "start": DATE_TIME,
+            "end": {**DATE_TIME, "description": "Exclusive: the member is on call until just before this time."},
+            "source": {
+                "enum": [ROTA, OVERRIDE],
+                "description": "rota for a shift of the weekly rota, override for a period put in by hand or by an accepted swap.",
+            },
+        },
+        "One member on call without a break. A time with nobody on call has no segment.",
+    ),
+    "OnCallSegments": _closed_object(
+        {
+            "team": {"type": "string", "description": "The team's slug."},
+            "from": DATE_TIME,
+            "to": DATE_TIME,
+            "segments": {
+                "type": "array",
+                "items": _ref("Segment"),
+                "description": "In time order. The first and last are cut to the range, so they may start or end inside a shift.",
+            },
+        }
+    ),
+    "RotaProblem": _closed_object(
+        {
+            "team": {"type": "string", "description": "The team's slug."},
+            "code": {
+                "enum": list(PROBLEM_CODES),
+                "description": "; ".join(f"{code}: {meaning}" for code, meaning in PROBLEM_CODES.items()),
+            },
+            "message": {"type": "string"},
+            "member": {**_nullable(_ref("Person")), "description": "The member concerned, if any."},
+            "start": {**NULLABLE_DATE_TIME, "description": "For a gap: when it begins."},
+            "end": {**NULLABLE_DATE_TIME, "description": "For a gap: when it ends (exclusive)."},
+        }
+    ),
+    "RotaCheck": _closed_object(
+        {"problems": {"type": "array", "items": _ref("RotaProblem"), "description": "Empty when every rota is healthy."}}
     ),
     "AckResult": _closed_object(
         {
@@ -248,15 +291,63 @@ GET_ON_CALL = {
             "description": (
                 "An ISO 8601 date and time; now if left out. A time without an offset is read in the "
                 "rota's zone: a time the clocks skip takes the offset before the change, and a time "
-                "that happens twice means its first occurrence. Encode + as %2B."
+                "that happens twice means its first occurrence. Encode + as %2B. Not with from and to."
             ),
+        },
+        {
+            "name": "from",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": (
+                "With to: the start of a range, read like at. The answer is then the list of segments "
+                "of who is on call over the range instead of one person."
+            ),
+        },
+        {
+            "name": "to",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": f"With from: the end of the range (exclusive), after from and at most {MAX_RANGE.days} days later.",
         },
     ],
     "responses": {
-        "200": _json("OnCall", "Who is on call at that time."),
-        "400": _error("The team is unknown or must be named, or the time is not ISO 8601."),
+        "200": {
+            "description": "Who is on call at that time (OnCall), or over the range from and to (OnCallSegments).",
+            "content": {"application/json": {"schema": {"oneOf": [_ref("OnCall"), _ref("OnCallSegments")]}}},
+        },
+        "400": _error(
+            "The team is unknown or must be named, a time is not ISO 8601, at came with from or to, "
+            "one of from and to is missing, or the range is empty or too long."
+        ),
         **AUTH_ERRORS,
         "503": _error("No team has been set up yet."),
+    },
+}
+
+GET_ROTA_CHECK = {
+    "operationId": "getRotaCheck",
+    "summary": "Rota health problems",
+    "description": (
+        "Lists what would leave a page with nobody to reach over the next four weeks: a member with no "
+        "contact method that can page them, an empty rota that an escalation policy uses, and gaps "
+        "when nobody is on call."
+    ),
+    "security": STAFF,
+    "parameters": [
+        {
+            "name": "team",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "The team's slug; every team when left out.",
+        }
+    ],
+    "responses": {
+        "200": _json("RotaCheck", "The problems found, team by team."),
+        "400": _error("The team is unknown."),
+        **AUTH_ERRORS,
     },
 }
 
@@ -294,7 +385,7 @@ DOCUMENT = {
         "title": "oohdesk API",
         "version": "1",
         "description": (
-            "Report issues, look up tickets, see who is on call and acknowledge pages. Errors have the "
+            "Report issues, look up tickets, see who is on call, check the rotas and acknowledge pages. Errors have the "
             "shape {\"errors\": {\"field\": [\"message\"]}}. A method an endpoint does not support gets "
             "405 and an unknown URL gets 404, both with that shape."
         ),
@@ -304,6 +395,7 @@ DOCUMENT = {
         "/tickets": {"post": CREATE_TICKET},
         "/tickets/{ref}": {"get": GET_TICKET},
         "/oncall": {"get": GET_ON_CALL},
+        "/rota/check": {"get": GET_ROTA_CHECK},
         "/pages/{id}/ack": {"post": ACKNOWLEDGE_PAGE},
         "/openapi.json": {"get": GET_DOCUMENT},
     },

@@ -22,12 +22,14 @@ from oohdesk.api import openapi
 from oohdesk.api.auth import authenticate
 from oohdesk.paging.escalation import acknowledge
 from oohdesk.paging.models import Page
+from oohdesk.rota import health
 from oohdesk.rota.models import Team
+from oohdesk.rota.oncall import Segment, range_problem
 from oohdesk.tickets import status
 from oohdesk.tickets.forms import IssueReportForm
 from oohdesk.tickets.intake import IdempotencyConflict, accept_report
 from oohdesk.tickets.models import Ticket
-from oohdesk.zones import get_zone, parse_instant
+from oohdesk.zones import parse_instant
 
 IDEMPOTENCY_KEY_MAX_LENGTH = Ticket._meta.get_field("idempotency_key").max_length
 TEXT_FIELDS = IssueReportForm._meta.fields
@@ -249,8 +251,8 @@ def form_errors(form: IssueReportForm) -> dict[str, list[str]]:
     return {("body" if field == "__all__" else field): list(messages) for field, messages in form.errors.items()}
 
 
-def read_instant(text: str | None, zone) -> datetime:
-    """Parse the ``at`` parameter, or return now when it is empty."""
+def read_instant(text: str | None, zone, field: str = "at") -> datetime:
+    """Parse the time parameter ``field``, or return now when it is empty."""
     if not text:
         return timezone.now()
     try:
@@ -259,7 +261,38 @@ def read_instant(text: str | None, zone) -> datetime:
         message = str(error)
         if " " in text:
             message += " In a query string, write a + in the offset as %2B."
-        raise ApiError.on(400, "at", message) from None
+        raise ApiError.on(400, field, message) from None
+
+
+def read_range(request, zone) -> tuple[datetime, datetime]:
+    """Parse the ``from`` and ``to`` parameters, which come together and without ``at``."""
+    errors = {}
+    if request.GET.get("at"):
+        errors["at"] = ["Send either at, or from and to, not both."]
+    for name in ("from", "to"):
+        if not request.GET.get(name):
+            errors[name] = [f"Missing {name}: send both from and to, such as from=2026-03-30T09:00&to=2026-04-06T09:00."]
+    if errors:
+        raise ApiError(400, errors)
+    start = read_instant(request.GET["from"], zone, "from")
+    end = read_instant(request.GET["to"], zone, "to")
+    problem = range_problem(start, end)
+    if problem:
+        raise ApiError.on(400, "to", problem)
+    return start, end
+
+
+def person_json(member) -> dict | None:
+    return {"name": member.name, "email": member.email} if member else None
+
+
+def segment_json(segment: Segment) -> dict:
+    return {
+        "member": person_json(segment.member),
+        "start": isoformat(segment.start),
+        "end": isoformat(segment.end),
+        "source": segment.source,
+    }
 
 
 # Endpoints
@@ -303,14 +336,46 @@ def ticket_detail(request, ref: str):
 
 @api_view("GET", staff=True)
 def on_call(request):
-    """Return who is on call for a team at ``at``, reading a time without an offset in the rota's zone."""
+    """Return who is on call for a team at ``at``, or the segments from ``from`` to ``to``.
+
+    A time without an offset is read in the rota's zone.
+    """
     team = find_team(request.GET.get("team"), field="team", list_slugs=True)
     rota = getattr(team, "rota", None)
-    zone = get_zone(rota.time_zone) if rota else team.calendar.zone
+    zone = rota.zone if rota else team.calendar.zone
+    if "from" in request.GET or "to" in request.GET:
+        start, end = read_range(request, zone)
+        segments = rota.segments(start, end) if rota else []
+        return JsonResponse(
+            {
+                "team": team.slug,
+                "from": isoformat(start),
+                "to": isoformat(end),
+                "segments": [segment_json(segment) for segment in segments],
+            }
+        )
     at = read_instant(request.GET.get("at"), zone)
-    shift = rota.shift_at(at) if rota else None
-    person = {"name": shift.member.name, "email": shift.member.email} if shift else None
-    return JsonResponse({"team": team.slug, "at": isoformat(at), "on_call": person})
+    return JsonResponse({"team": team.slug, "at": isoformat(at), "on_call": person_json(team.on_call_at(at))})
+
+
+@api_view("GET", staff=True)
+def rota_check(request):
+    """Return the rota health problems of every team, or of the team named by ``team``."""
+    slug = request.GET.get("team")
+    teams = [find_team(slug, field="team", list_slugs=True)] if slug else None
+    problems = health.check(timezone.now(), teams)
+    return JsonResponse({"problems": [problem_json(problem) for problem in problems]})
+
+
+def problem_json(problem: health.Problem) -> dict:
+    return {
+        "team": problem.team,
+        "code": problem.code,
+        "message": problem.message,
+        "member": person_json(problem.member),
+        "start": isoformat(problem.start),
+        "end": isoformat(problem.end),
+    }
 
 
 @api_view("POST", staff=True)

@@ -21,7 +21,7 @@ from oohdesk.paging.models import Page
 from oohdesk.rota.models import Member, Team
 from oohdesk.tickets import status
 from oohdesk.tickets.models import Ticket
-from oohdesk.zones import format_local, get_zone, zone_label
+from oohdesk.zones import format_local, zone_label
 
 OPEN_STATUSES = [Page.Status.TRIGGERED, Page.Status.ACKNOWLEDGED]
 RECENT_TICKET_COUNT = 20
@@ -70,10 +70,9 @@ def on_call_row(team: Team, at: datetime, viewer: Member | None) -> OnCallRow:
     rota = getattr(team, "rota", None)
     if rota is None:
         return OnCallRow(team=team, has_rota=False)
-    zone = viewer.zone if viewer else get_zone(rota.time_zone)
-    plan = rota.plan()
-    current = plan.shift_at(at)
-    following = plan.next_shift(at)
+    zone = viewer.zone if viewer else rota.zone
+    current = rota.segment_at(at)
+    following = rota.next_segment(at)
     return OnCallRow(
         team=team,
         has_rota=True,

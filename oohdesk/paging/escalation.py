@@ -41,20 +41,19 @@ def record(page: Page, at: datetime, kind: str, message: str, member: Member | N
 
 
 def step_targets(page: Page, step: EscalationStep, at: datetime) -> list[Member]:
-    """Return the members a step notifies at ``at`` (possibly none)."""
-    rota = getattr(page.team, "rota", None)
+    """Return the members a step notifies at ``at`` (possibly none).
+
+    The on-call member and the backup come from the team's own answers
+    (Team.on_call_at and Team.backup_at), so overrides and the backup rota apply.
+    """
+    team = page.team
     if step.target == EscalationStep.Target.TEAM_LEAD:
-        return [page.team.lead] if page.team.lead else []
-    if rota is None:
-        return []
-    plan = rota.plan()
-    shift = plan.shift_at(at)
-    if shift is None:
-        return []
-    if step.target == EscalationStep.Target.ON_CALL:
-        return [shift.member]
-    following = plan.member_after(shift.member)
-    return [following] if following else []
+        member = team.lead
+    elif step.target == EscalationStep.Target.ON_CALL:
+        member = team.on_call_at(at)
+    else:
+        member = team.backup_at(at)
+    return [member] if member else []
 
 
 def queue_notifications(page: Page, members: list[Member], at: datetime, purpose: str) -> int:
@@ -101,6 +100,39 @@ def start_step(page: Page, at: datetime) -> None:
         record(page, at, PageEvent.Kind.STEP_FAILED, f"Step {page.step_index + 1} ({step.get_target_display()}): nobody reachable.")
         logger.warning("escalation step unreachable page=%s step=%s", page.id, page.step_index + 1)
         page.step_index += 1
+
+
+def move_step_from(page: Page, leaving: Member, at: datetime, reason: str) -> list[Member]:
+    """Move the page's current step from ``leaving`` to whoever the step targets now; return the members paged.
+
+    Does nothing unless ``leaving`` was paged in the current step and the
+    step now targets somebody else. Their pending notifications for the step
+    are cancelled, the new targets are paged, and the step's timeout restarts.
+    """
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("ticket", "team", "policy").get(pk=page.pk)
+        steps = list(page.policy.steps.all())
+        if page.status != Page.Status.TRIGGERED or page.step_due_at is None or page.step_index >= len(steps):
+            return []
+        current = page.attempts.filter(step_index=page.step_index, round=page.round, purpose=NotificationAttempt.Purpose.PAGE)
+        if not current.filter(member=leaving).exists():
+            return []
+        paged = set(current.values_list("member_id", flat=True))
+        step = steps[page.step_index]
+        targets = [member for member in step_targets(page, step, at) if member.contact_methods.exists()]
+        newcomers = [member for member in targets if member.id not in paged]
+        if not newcomers or leaving in targets:
+            return []
+        current.filter(member=leaving, status=NotificationAttempt.Status.PENDING).update(
+            status=NotificationAttempt.Status.CANCELLED, error=f"Cancelled: {reason}."
+        )
+        queue_notifications(page, newcomers, at, NotificationAttempt.Purpose.PAGE)
+        names = ", ".join(member.name for member in newcomers)
+        record(page, at, PageEvent.Kind.STEP_STARTED, f"Step {page.step_index + 1} moved to {names}: {reason}.", newcomers[0])
+        page.step_due_at = at + timedelta(seconds=page.policy.ack_timeout(page.ticket.priority))
+        page.save(update_fields=["step_due_at"])
+    logger.info("escalation step moved page=%s from=%s to=%s", page.id, leaving.id, [member.id for member in newcomers])
+    return newcomers
 
 
 def alert_admins(page: Page, at: datetime) -> None:
