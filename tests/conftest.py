@@ -6,7 +6,7 @@ import pytest
 
 from oohdesk.hours.models import BusinessCalendar, OpeningInterval
 from oohdesk.paging.models import ContactMethod, EscalationPolicy, EscalationStep
-from oohdesk.rota.models import Member, Rota, RotaMembership, Team
+from oohdesk.rota.models import HandoverNoticeMode, Member, Rota, RotaMembership, Team
 
 
 def utc(*args) -> datetime:
@@ -55,10 +55,15 @@ def charlie(db):
 
 @pytest.fixture
 def team(calendar, policy, alice, bob, charlie):
-    """Alice then Bob on a Monday 09:00 Europe/London rota from 5 January 2026; Charlie leads."""
+    """Alice then Bob on a Monday 09:00 Europe/London rota from 5 January 2026; Charlie leads.
+
+    Handover notices are off, so tests that count messages see only pages;
+    the handover tests turn them on.
+    """
     web = Team.objects.create(slug="web", name="Web team", calendar=calendar, lead=charlie, escalation_policy=policy)
     rota = Rota.objects.create(
-        team=web, time_zone="Europe/London", handover_weekday=0, handover_time=time(9), start_date=date(2026, 1, 5)
+        team=web, time_zone="Europe/London", handover_weekday=0, handover_time=time(9), start_date=date(2026, 1, 5),
+        handover_notice=HandoverNoticeMode.OFF,
     )
     RotaMembership.objects.create(rota=rota, member=alice, position=0)
     RotaMembership.objects.create(rota=rota, member=bob, position=1)

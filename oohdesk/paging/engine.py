@@ -23,6 +23,8 @@ from oohdesk.paging.models import EngineHeartbeat
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = timedelta(seconds=10)
+# Handover notices are due at whole minutes at most, so looking once a minute is enough.
+HANDOVER_CHECK_EVERY = timedelta(seconds=60)
 
 # Set by the web process when it commits new work, so an engine in the same
 # process (``oohdesk serve``) starts at once instead of at its next poll.
@@ -42,6 +44,7 @@ class Engine:
         self._in_flight = 0
         self._lock = threading.Lock()
         self._last_heartbeat = None
+        self._last_handover_check = None
 
     def run(self) -> None:
         """Loop until ``stop`` is called; database errors are logged and retried."""
@@ -71,7 +74,14 @@ class Engine:
             with self._lock:
                 self._in_flight += 1
             pool.submit(self._send, attempt_id)
+        self._handovers(now)
         self._beat(now)
+
+    def _handovers(self, now) -> None:
+        if self._last_handover_check and now - self._last_handover_check < HANDOVER_CHECK_EVERY:
+            return
+        self._last_handover_check = now
+        queue_handovers(now)
 
     def _send(self, attempt_id: int) -> None:
         try:
@@ -91,10 +101,23 @@ class Engine:
         self._last_heartbeat = now
 
 
+def queue_handovers(at) -> None:
+    """Queue the handover notices due by ``at``; a failure is logged so that it never stops paging."""
+    from oohdesk.rota.handovers import queue_handover_notices
+
+    try:
+        queue_handover_notices(at)
+    except DatabaseError:
+        raise
+    except Exception:
+        logger.exception("queueing handover notices failed; paging goes on")
+
+
 def run_once(at=None) -> None:
     """Escalate and send everything due at ``at`` synchronously; for tests and the command line."""
     at = at or timezone.now()
     escalate_due_pages(at)
+    queue_handovers(at)
     while True:
         ids = claim_due_attempts(at, limit=100)
         if not ids:
