@@ -158,6 +158,10 @@ OOHDESK_SEND_MAX_TRIES = env_int("OOHDESK_SEND_MAX_TRIES", 3, minimum=1)
 OOHDESK_SEND_RETRY_SECONDS = env_int("OOHDESK_SEND_RETRY_SECONDS", 10, minimum=1)
 OOHDESK_ACK_LINK_MAX_AGE = env_int("OOHDESK_ACK_LINK_MAX_AGE", 7 * 24 * 3600, minimum=60)
 
+# Calendar feeds: how many days of past and future shifts each feed lists.
+OOHDESK_CALENDAR_PAST_DAYS = env_int("OOHDESK_CALENDAR_PAST_DAYS", 60, minimum=0)
+OOHDESK_CALENDAR_FUTURE_DAYS = env_int("OOHDESK_CALENDAR_FUTURE_DAYS", 180, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from oohdesk.paging.escalation import acknowledge
 from oohdesk.paging.models import Page
+from oohdesk.rota import health
 from oohdesk.rota.models import Member, Team
 from oohdesk.tickets import status
 from oohdesk.tickets.models import Ticket
@@ -157,6 +158,7 @@ def dashboard(request):
         "recent_tickets": recent_ticket_rows(viewer),
         "phones": visible_phones(request.user, viewer),
         "several_teams": Team.objects.count() > 1,
+        "rota_problems": len(health.check(now)),
     }
     return render(request, "front/dashboard.html", context)
 
