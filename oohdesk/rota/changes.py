@@ -148,6 +148,7 @@ def change_rota(
     once and moves the current escalation step of each unacknowledged page
     that was paging them. Everything happens in one transaction.
     """
+    given = rota
     with transaction.atomic():
         rota = Rota.objects.select_for_update().select_related("team", "backup_for").get(pk=rota.pk)
         old_members = rota.current_members()
@@ -179,6 +180,8 @@ def change_rota(
         if removed_holder and before_member != after_member:
             result.handed_over = (before_member, after_member)
             result.moved_pages = _hand_over(rota, at, actor, before_member, after_member)
+    # The caller's instance, often cached on its team, must not keep the old settings.
+    given.refresh_from_db()
     return result
 
 

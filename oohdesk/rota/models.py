@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 
@@ -126,7 +128,7 @@ class Rota(models.Model):
     handover_weekday = models.PositiveSmallIntegerField(
         choices=[(index, day.title()) for index, day in enumerate(WEEKDAYS)], default=0
     )
-    handover_time = models.TimeField(default="09:00")
+    handover_time = models.TimeField(default=time(9, 0))
     start_date = models.DateField(help_text="The first shift starts at the first handover on or after this date.")
     members = models.ManyToManyField(Member, through="RotaMembership", related_name="rotas")
     handover_notice = models.CharField(
