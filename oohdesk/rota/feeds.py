@@ -86,10 +86,12 @@ def _event(rota: Rota, segment: Segment, zone, summary: str, at: datetime) -> Ev
     return event
 
 
-def _calendar(name: str, events: list[Event]) -> Calendar:
-    calendar = Calendar.new(prodid=PRODUCT_ID, name=name, method="PUBLISH", calscale="GREGORIAN", refresh_interval=REFRESH_INTERVAL)
-    # Older Outlook and Google Calendar read these non-standard names instead of NAME and REFRESH-INTERVAL.
-    calendar.add("x-wr-calname", name)
+def _calendar(name: str, uid: str, events: list[Event]) -> Calendar:
+    """Return a calendar of ``events``; icalendar writes NAME and the X-WR-CALNAME that Google and Outlook read."""
+    calendar = Calendar.new(
+        prodid=PRODUCT_ID, name=name, uid=uid, method="PUBLISH", calscale="GREGORIAN", refresh_interval=REFRESH_INTERVAL
+    )
+    # Outlook reads this non-standard name instead of REFRESH-INTERVAL.
     calendar.add("x-published-ttl", REFRESH_INTERVAL)
     for event in events:
         calendar.add_component(event)
@@ -110,7 +112,7 @@ def member_calendar(member: Member, at: datetime) -> Calendar:
         for segment in rota.segments(start, end, clip=False):
             if segment.member == member:
                 events.append(_event(rota, segment, member.zone, f"{_role(rota)}: {rota.owner.name}", at))
-    return _calendar(f"{member.name}: on call", events)
+    return _calendar(f"{member.name}: on call", f"oohdesk-member-{member.id}", events)
 
 
 def team_calendar(team: Team, at: datetime) -> Calendar:
@@ -120,7 +122,7 @@ def team_calendar(team: Team, at: datetime) -> Calendar:
     for rota in _rotas_of_team(team):
         for segment in rota.segments(start, end, clip=False):
             events.append(_event(rota, segment, rota.zone, f"{_role(rota)}: {segment.member.name}", at))
-    return _calendar(f"{team.name}: on call", events)
+    return _calendar(f"{team.name}: on call", f"oohdesk-team-{team.id}", events)
 
 
 def render(feed: CalendarFeed, at: datetime) -> bytes:
