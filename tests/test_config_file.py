@@ -98,6 +98,9 @@ teams:
     handover: {weekday: monday, time: '09:00'}
     start_date: '2026-01-05'
     members: [alice@agency.example, bob@agency.example, dana@agency.example]
+    handover_notice: working_day_before
+    overrides:
+    - {member: charlie@agency.example, start: '2026-12-24T18:00+00:00', end: '2026-12-27T09:00+00:00', note: Christmas cover}
 """
 
 
@@ -546,7 +549,7 @@ def test_invalid_file_stores_nothing(db):
 
 
 def test_failure_during_writes_stores_nothing(db, monkeypatch):
-    def fail(spec):
+    def fail(spec, at):
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(apply_module, "apply_team", fail)

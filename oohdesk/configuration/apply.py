@@ -9,23 +9,36 @@ at contact methods and rota memberships.
 """
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from oohdesk.configuration.schema import (
     CalendarSpec,
     ContactMethodSpec,
     Existing,
+    KEEP,
     MemberSpec,
+    OverrideSpec,
     PolicySpec,
     RotaSpec,
     TeamSpec,
     parse_config,
 )
-from oohdesk.configuration.values import format_clock_time, format_duration, format_opening, show
+from oohdesk.configuration.values import (
+    format_clock_time,
+    format_duration,
+    format_handover_notice,
+    format_local_instant,
+    format_opening,
+    show,
+)
 from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, OpeningInterval
 from oohdesk.paging.models import ContactMethod, EscalationPolicy, EscalationStep
-from oohdesk.rota.models import Member, Rota, RotaMembership, Team
+from oohdesk.rota.changes import Settings, change_rota, store_order
+from oohdesk.rota.models import Member, Rota, Team
+from oohdesk.rota.overrides import add_override, remove_override
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +52,14 @@ DISPLAY = {
 }
 
 
-def apply_config(document) -> list[str]:
+def apply_config(document, at: datetime | None = None) -> list[str]:
     """Validate and store ``document``, and return one line per change (empty when nothing changed).
 
     Raises ConfigError listing every problem before anything is written. All
-    writes happen in one transaction, so an error stores nothing.
+    writes happen in one transaction, so an error stores nothing. ``at`` (now
+    by default) is the time rota changes take effect.
     """
+    at = at or timezone.now()
     with transaction.atomic():
         config = parse_config(document, _existing())
         changes = []
@@ -55,7 +70,7 @@ def apply_config(document) -> list[str]:
         for spec in config.members:
             changes += apply_member(spec)
         for spec in config.teams:
-            changes += apply_team(spec)
+            changes += apply_team(spec, at)
     if changes:
         logger.info("Configuration file applied with %d changes", len(changes))
     return changes
@@ -205,7 +220,7 @@ def _update_contact_method(row: ContactMethod, spec: ContactMethodSpec, position
     return changes
 
 
-def apply_team(spec: TeamSpec) -> list[str]:
+def apply_team(spec: TeamSpec, at: datetime) -> list[str]:
     label = f"team {spec.slug}"
     fields = [
         ("name", "name", spec.name),
@@ -214,44 +229,106 @@ def apply_team(spec: TeamSpec) -> list[str]:
         ("lead", "lead", Member.objects.get(email=spec.lead) if spec.lead else None),
     ]
     team, created, changes = _upsert(Team, {"slug": spec.slug}, label, fields)
-    if spec.rota is None:
-        return changes
-    rota_changes = apply_rota(team, spec.rota, label)
-    return changes if created else changes + rota_changes
+    child_changes = []
+    if spec.rota is not None:
+        child_changes += apply_rota(team, spec.rota, f"{label} rota", {"team": team}, at)
+    if spec.backup_rota is None:
+        child_changes += _delete_backup_rota(team, label, at)
+    elif spec.backup_rota is not KEEP:
+        child_changes += apply_rota(team, spec.backup_rota, f"{label} backup_rota", {"backup_for": team}, at)
+    return changes if created else changes + child_changes
 
 
-def apply_rota(team: Team, spec: RotaSpec, team_label: str) -> list[str]:
-    label = f"{team_label} rota"
-    fields = [
-        ("time_zone", "time_zone", spec.time_zone),
-        ("handover.weekday", "handover_weekday", spec.handover_weekday),
-        ("handover.time", "handover_time", spec.handover_time),
-        ("start_date", "start_date", spec.start_date),
-    ]
-    rota, created, changes = _upsert(Rota, {"team": team}, label, fields)
-    member_changes = sync_rota_members(rota, spec.members, label)
-    return changes if created else changes + member_changes
+def _delete_backup_rota(team: Team, label: str, at: datetime) -> list[str]:
+    deleted, _ = Rota.objects.filter(backup_for=team).delete()
+    return [f"{label}: backup_rota removed, so the backup is the next member in the rota"] if deleted else []
 
 
-def sync_rota_members(rota: Rota, desired: tuple[str, ...], label: str) -> list[str]:
-    """Reorder, add and remove the rota's members when the ordered emails differ from ``desired``.
-
-    Members who stay keep their membership row, so only its position changes.
-    """
-    rows = list(rota.memberships.select_related("member").order_by("position"))
-    stored = [row.member.email for row in rows]
-    if stored == list(desired):
+def apply_rota(team: Team, spec: RotaSpec, label: str, owner: dict, at: datetime) -> list[str]:
+    """Create or change a rota. Member and handover changes go through rota.changes, which keeps who is on call now."""
+    settings = Settings(spec.time_zone, spec.handover_weekday, spec.handover_time, spec.start_date)
+    members = [Member.objects.get(email=email) for email in spec.members]
+    mode, seconds = spec.handover_notice
+    rota = Rota.objects.filter(**owner).first()
+    if rota is None:
+        rota = Rota.objects.create(
+            **owner, time_zone=settings.time_zone, handover_weekday=settings.handover_weekday,
+            handover_time=settings.handover_time, start_date=settings.start_date,
+            handover_notice=mode, handover_notice_seconds=seconds,
+        )
+        store_order(rota, members)
+        sync_overrides(rota, spec.overrides, label, at)
         return []
-    remaining = {row.member.email: row for row in rows if row.member.email in desired}
-    rota.memberships.exclude(id__in=[row.id for row in remaining.values()]).delete()
-    # Park the remaining rows above every position in use, so that moving each to its
-    # final position never breaks the unique (rota, position) constraint.
-    parking = max((row.position for row in rows), default=0) + len(desired) + 1
-    for offset, row in enumerate(remaining.values()):
-        RotaMembership.objects.filter(id=row.id).update(position=parking + offset)
-    for position, email in enumerate(desired):
-        if email in remaining:
-            RotaMembership.objects.filter(id=remaining[email].id).update(position=position)
-        else:
-            RotaMembership.objects.create(rota=rota, member=Member.objects.get(email=email), position=position)
-    return [f"{label}: members changed from [{', '.join(stored)}] to [{', '.join(desired)}]"]
+    changes = _describe_rota_changes(rota, settings, spec, label)
+    if (rota.handover_notice, rota.handover_notice_seconds) != (mode, seconds):
+        stored = format_handover_notice(rota.handover_notice, rota.handover_notice_seconds)
+        changes.append(f"{label}: handover_notice changed from {show(stored)} to {show(format_handover_notice(mode, seconds))}")
+        Rota.objects.filter(pk=rota.pk).update(handover_notice=mode, handover_notice_seconds=seconds)
+    result = change_rota(rota, at, "configuration file", members=members, settings=settings)
+    if result.handed_over:
+        leaving, taking_over = result.handed_over
+        who = taking_over.email if taking_over else "nobody"
+        changes.append(f"{label}: {leaving.email} was on call and left, so {who} took over at once ({len(result.moved_pages)} pages moved)")
+    changes += sync_overrides(rota, spec.overrides, label, at)
+    return changes
+
+
+def _describe_rota_changes(rota: Rota, settings: Settings, spec: RotaSpec, label: str) -> list[str]:
+    changes = []
+    for key, attribute, value in (
+        ("time_zone", "time_zone", settings.time_zone),
+        ("handover.weekday", "handover_weekday", settings.handover_weekday),
+        ("handover.time", "handover_time", settings.handover_time),
+        ("start_date", "start_date", settings.start_date),
+    ):
+        current = getattr(rota, attribute)
+        if current != value:
+            changes.append(f"{label}: {key} changed from {_show(key, current)} to {_show(key, value)}")
+    stored = [member.email for member in rota.current_members()]
+    if stored != list(spec.members):
+        changes.append(f"{label}: members changed from [{', '.join(stored)}] to [{', '.join(spec.members)}]")
+    return changes
+
+
+def _override_key(member_email: str, starts_at, ends_at, note: str) -> tuple:
+    return (member_email, starts_at, ends_at, note)
+
+
+def sync_overrides(rota: Rota, desired: tuple[OverrideSpec, ...] | None, label: str, at: datetime) -> list[str]:
+    """Make the rota's overrides match ``desired`` in order (the last is the newest); None keeps them.
+
+    Matched overrides keep their rows. When the order of the matched ones
+    differs from the file's, they are created again in the file's order.
+    """
+    if desired is None:
+        return []
+    stored = rota.active_overrides()
+    stored_keys = [_override_key(row.member.email, row.starts_at, row.ends_at, row.note) for row in stored]
+    wanted = [_override_key(spec.member, spec.starts_at, spec.ends_at, spec.note) for spec in desired]
+    if stored_keys == wanted:
+        return []
+    changes = []
+    kept = [row for row, key in zip(stored, stored_keys) if key in wanted]
+    kept_keys = [key for key in stored_keys if key in wanted]
+    if kept_keys != [key for key in wanted if key in kept_keys]:
+        kept, kept_keys = [], []
+        changes.append(f"{label}: overrides reordered")
+    for row, key in zip(stored, stored_keys):
+        if row not in kept:
+            remove_override(row, at, "configuration file", notify=key not in wanted)
+            if key in wanted:
+                continue
+            changes.append(f"{label}: override {_describe_override(key, rota)} removed")
+    for key in wanted:
+        if key in kept_keys:
+            continue
+        member = Member.objects.get(email=key[0])
+        add_override(rota, member, key[1], key[2], at, "configuration file", key[3], notify=key not in stored_keys)
+        if key not in stored_keys:
+            changes.append(f"{label}: override {_describe_override(key, rota)} added")
+    return changes
+
+
+def _describe_override(key: tuple, rota: Rota) -> str:
+    email, starts_at, ends_at, _note = key
+    return f"{email} from {format_local_instant(starts_at, rota.time_zone)} to {format_local_instant(ends_at, rota.time_zone)}"

@@ -1,11 +1,18 @@
 """Write the stored configuration as a document in the configuration file's format.
 
 Applying the exported document changes nothing. Every key is written, defaults
-included, except a team's lead and rota when the team has none, and an email
-contact method's address when it is the member's own email.
+included, except a team's lead, rota and backup rota when the team has none,
+an override's note when it is empty, and an email contact method's address
+when it is the member's own email.
 """
 
-from oohdesk.configuration.values import format_clock_time, format_duration, format_opening
+from oohdesk.configuration.values import (
+    format_clock_time,
+    format_duration,
+    format_handover_notice,
+    format_local_instant,
+    format_opening,
+)
 from oohdesk.hours.models import WEEKDAYS, BusinessCalendar
 from oohdesk.paging.models import EscalationPolicy
 from oohdesk.rota.models import Member, Rota, Team
@@ -73,6 +80,9 @@ def export_team(team: Team) -> dict:
     rota = Rota.objects.filter(team=team).first()
     if rota is not None:
         exported["rota"] = export_rota(rota)
+    backup_rota = Rota.objects.filter(backup_for=team).first()
+    if backup_rota is not None:
+        exported["backup_rota"] = export_rota(backup_rota)
     return exported
 
 
@@ -82,4 +92,17 @@ def export_rota(rota: Rota) -> dict:
         "handover": {"weekday": WEEKDAYS[rota.handover_weekday], "time": format_clock_time(rota.handover_time)},
         "start_date": rota.start_date.isoformat(),
         "members": [row.member.email for row in rota.memberships.select_related("member").order_by("position")],
+        "handover_notice": format_handover_notice(rota.handover_notice, rota.handover_notice_seconds),
+        "overrides": [export_override(override, rota.time_zone) for override in rota.active_overrides()],
     }
+
+
+def export_override(override, zone_name: str) -> dict:
+    exported = {
+        "member": override.member.email,
+        "start": format_local_instant(override.starts_at, zone_name),
+        "end": format_local_instant(override.ends_at, zone_name),
+    }
+    if override.note:
+        exported["note"] = override.note
+    return exported

@@ -6,7 +6,7 @@ describes the format.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import partial
 
 from oohdesk.configuration.reader import Problems, Section, check_unique, join, open_section
@@ -19,6 +19,8 @@ from oohdesk.configuration.values import (
     parse_date,
     parse_duration,
     parse_email,
+    parse_handover_notice,
+    parse_local_instant,
     parse_opening,
     parse_slug,
     parse_text,
@@ -29,6 +31,7 @@ from oohdesk.configuration.values import (
 from oohdesk.hours.calendar import MIDNIGHT
 from oohdesk.hours.models import WEEKDAYS
 from oohdesk.paging.models import EscalationStep
+from oohdesk.rota.models import HandoverNoticeMode
 
 DEFAULT_ZONE = "Europe/London"
 DEFAULT_P1_ACK_TIMEOUT = 300
@@ -41,6 +44,12 @@ DEFAULT_HANDOVER_TIME = time(9, 0)
 CONTACT_KINDS = ("demo_phone", "email")
 
 TOP_LEVEL_KEYS = ("calendars", "escalation_policies", "members", "teams")
+ROTA_REQUIRED_KEYS = ("start_date", "members")
+ROTA_OPTIONAL_KEYS = ("time_zone", "handover", "handover_notice", "overrides")
+DEFAULT_HANDOVER_NOTICE = (HandoverNoticeMode.WORKING_DAY_BEFORE.value, 0)
+
+# Marks a key the file leaves out, where that differs from an explicit null.
+KEEP = object()
 STEP_TARGETS = tuple(EscalationStep.Target.values)
 
 parse_name = partial(parse_text, max_length=100)
@@ -82,6 +91,14 @@ class MemberSpec:
 
 
 @dataclass(frozen=True)
+class OverrideSpec:
+    member: str
+    starts_at: datetime
+    ends_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
 class RotaSpec:
     time_zone: str
     handover_weekday: int
@@ -89,6 +106,10 @@ class RotaSpec:
     start_date: date
     members: tuple[str, ...]
     """Member emails in rota order."""
+    handover_notice: tuple[str, int]
+    """(mode, seconds): seconds is used by the "before" mode only."""
+    overrides: tuple[OverrideSpec, ...] | None
+    """Oldest first; None when the file leaves the key out, which keeps the stored overrides."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +121,8 @@ class TeamSpec:
     lead: str | None
     rota: RotaSpec | None
     """None when the file leaves the team's rota out, which leaves a stored rota as it is."""
+    backup_rota: RotaSpec | None | object = field(default=None)
+    """KEEP when the file leaves the key out, None for an explicit null (no backup rota), else the backup rota."""
 
 
 @dataclass(frozen=True)
@@ -260,9 +283,15 @@ def parse_address(method: Section, kind: str | None, member_email: str | None) -
 
 def parse_team(path: str, item, problems: Problems) -> TeamSpec | None:
     required = ("slug", "name", "calendar", "escalation_policy")
-    section = open_section(item, path, problems, required, ("lead", "rota"))
+    section = open_section(item, path, problems, required, ("lead", "rota", "backup_rota"))
     if section is None:
         return None
+    if "backup_rota" not in section.data:
+        backup_rota = KEEP
+    elif section.data["backup_rota"] is None:
+        backup_rota = None
+    else:
+        backup_rota = parse_rota(section, "backup_rota")
     return TeamSpec(
         slug=section.value("slug", parse_slug),
         name=section.value("name", parse_name),
@@ -270,11 +299,12 @@ def parse_team(path: str, item, problems: Problems) -> TeamSpec | None:
         escalation_policy=section.value("escalation_policy", parse_slug),
         lead=section.value("lead", parse_email, None),
         rota=parse_rota(section),
+        backup_rota=backup_rota,
     )
 
 
-def parse_rota(team: Section) -> RotaSpec | None:
-    section = team.section("rota", ("start_date", "members"), ("time_zone", "handover"))
+def parse_rota(team: Section, key: str = "rota") -> RotaSpec | None:
+    section = team.section(key, ROTA_REQUIRED_KEYS, ROTA_OPTIONAL_KEYS)
     if section is None:
         return None
     time_zone = section.value("time_zone", parse_zone, DEFAULT_ZONE)
@@ -291,7 +321,32 @@ def parse_rota(team: Section) -> RotaSpec | None:
         handover_time=handover_time,
         start_date=start_date,
         members=members,
+        handover_notice=section.value("handover_notice", parse_handover_notice, DEFAULT_HANDOVER_NOTICE),
+        overrides=parse_overrides(section, time_zone),
     )
+
+
+def parse_overrides(rota: Section, time_zone: str | None) -> tuple[OverrideSpec, ...] | None:
+    """Return the rota's overrides, oldest first, with times read in the rota's zone unless they carry an offset."""
+    if "overrides" not in rota.data:
+        return None
+    zone_name = time_zone or DEFAULT_ZONE
+    found = []
+    for path, item in rota.items("overrides"):
+        section = open_section(item, path, rota.problems, ("member", "start", "end"), ("note",))
+        if section is None:
+            continue
+        instant = partial(parse_local_instant, zone_name=zone_name)
+        spec = OverrideSpec(
+            member=section.value("member", parse_email),
+            starts_at=section.value("start", instant),
+            ends_at=section.value("end", instant),
+            note=section.value("note", partial(parse_text, max_length=200, allow_empty=True), ""),
+        )
+        if spec.starts_at and spec.ends_at and spec.ends_at <= spec.starts_at:
+            rota.problems.add(join(path, "end"), "the end must be after the start")
+        found.append(spec)
+    return tuple(found)
 
 
 def _check_duplicates(problems: Problems, calendars, policies, members, teams) -> None:
@@ -317,8 +372,13 @@ def _check_references(problems: Problems, existing: Existing, calendars, policie
             "escalation policy", "escalation_policies",
         )
         _check_reference(problems, join(path, "lead"), team.lead, known_members, "member", "members")
-        for index, email in enumerate(team.rota.members if team.rota else ()):
-            _check_reference(problems, f"{path}.rota.members[{index}]", email, known_members, "member", "members")
+        for key, rota in (("rota", team.rota), ("backup_rota", team.backup_rota)):
+            if not isinstance(rota, RotaSpec):
+                continue
+            for index, email in enumerate(rota.members):
+                _check_reference(problems, f"{path}.{key}.members[{index}]", email, known_members, "member", "members")
+            for index, override in enumerate(rota.overrides or ()):
+                _check_reference(problems, f"{path}.{key}.overrides[{index}].member", override.member, known_members, "member", "members")
 
 
 def _check_reference(problems: Problems, path: str, key: str | None, known: set, noun: str, section: str) -> None:

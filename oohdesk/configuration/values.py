@@ -14,7 +14,7 @@ from django.core.validators import validate_email, validate_slug
 
 from oohdesk.hours.calendar import MIDNIGHT
 from oohdesk.hours.models import WEEKDAYS
-from oohdesk.zones import is_valid_zone
+from oohdesk.zones import get_zone, is_valid_zone, parse_instant
 
 # Upper bounds of the model fields the values are stored in: PositiveIntegerField
 # and PositiveSmallIntegerField hold at most these on every database Django supports.
@@ -45,8 +45,8 @@ def describe_type(value) -> str:
     return show(value)
 
 
-def parse_text(value, max_length: int) -> str:
-    if not isinstance(value, str) or not value.strip():
+def parse_text(value, max_length: int, allow_empty: bool = False) -> str:
+    if not isinstance(value, str) or not (value.strip() or allow_empty):
         raise ValueError(f"{describe_type(value)} is not a name; write some text")
     if len(value) > max_length:
         raise ValueError(f"is {len(value)} characters long; use at most {max_length}")
@@ -175,3 +175,46 @@ def parse_date(value) -> date:
         except ValueError:
             pass
     raise ValueError(f"{describe_type(value)} is not a date; use YYYY-MM-DD, such as 2026-01-05")
+
+
+HANDOVER_NOTICE_WORDS = ("working_day_before", "off")
+
+
+def parse_handover_notice(value) -> tuple[str, int]:
+    """Return (mode, seconds) from "working_day_before", "off" or a duration before the handover such as "2h"."""
+    if value is False:
+        # YAML 1.1 reads an unquoted off as false.
+        return "off", 0
+    if value in HANDOVER_NOTICE_WORDS:
+        return value, 0
+    try:
+        return "before", parse_duration(value, minimum=1)
+    except ValueError:
+        raise ValueError(
+            f"{describe_type(value)} is not a handover notice; use working_day_before, off, "
+            "or a duration before the handover such as 2h"
+        ) from None
+
+
+def format_handover_notice(mode: str, seconds: int) -> str:
+    return format_duration(seconds) if mode == "before" else mode
+
+
+def parse_local_instant(value, zone_name: str) -> datetime:
+    """Return a UTC instant from a date and time, read in ``zone_name`` unless it carries an offset.
+
+    A local time the clocks skip takes the offset before the change, and one they repeat means its first occurrence.
+    """
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    if not isinstance(value, str) or "T" not in value and " " not in value:
+        raise ValueError(f"{describe_type(value)} is not a date and time; use YYYY-MM-DDTHH:MM, such as \"2026-12-24T18:00\"")
+    try:
+        return parse_instant(value, get_zone(zone_name))
+    except ValueError as error:
+        raise ValueError(str(error)) from None
+
+
+def format_local_instant(at: datetime, zone_name: str) -> str:
+    """Format an instant in ``zone_name`` with its offset, such as "2026-12-24T18:00+00:00", which reads back exactly."""
+    return at.astimezone(get_zone(zone_name)).isoformat(timespec="minutes")
