@@ -681,6 +681,60 @@ def test_oncall_team_without_rota(api, team, calendar, policy, staff_token):
     assert response.json()["on_call"] is None
 
 
+@pytest.mark.django_db
+def test_oncall_segments_over_range(api, team, charlie, staff_token):
+    from oohdesk.rota.overrides import add_override
+
+    add_override(team.rota, charlie, utc(2026, 3, 28, 18), utc(2026, 3, 30, 12), utc(2026, 3, 1), "test")
+    response = api.get(f"{API}/oncall", {"from": "2026-03-28T00:00", "to": "2026-04-07T00:00"}, headers=bearer(staff_token))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["from"], body["to"]) == ("2026-03-28T00:00:00Z", "2026-04-06T23:00:00Z")
+    rows = [(row["member"]["name"], row["start"], row["end"], row["source"]) for row in body["segments"]]
+    assert rows == [
+        ("Bob", "2026-03-28T00:00:00Z", "2026-03-28T18:00:00Z", "rota"),
+        ("Charlie", "2026-03-28T18:00:00Z", "2026-03-30T12:00:00Z", "override"),
+        ("Alice", "2026-03-30T12:00:00Z", "2026-04-06T08:00:00Z", "rota"),
+        ("Bob", "2026-04-06T08:00:00Z", "2026-04-06T23:00:00Z", "rota"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"from": "2026-03-28T00:00"}, "to", "Missing to"),
+        ({"to": "2026-03-28T00:00"}, "from", "Missing from"),
+        ({"from": "2026-03-28", "to": "2026-03-29", "at": "2026-03-28"}, "at", "either at, or from and to"),
+        ({"from": "2026-03-29", "to": "2026-03-28"}, "to", "after the start"),
+        ({"from": "2026-01-01", "to": "2027-06-01"}, "to", "longer than 366 days"),
+        ({"from": "soon", "to": "2026-03-28"}, "from", "not an ISO 8601"),
+    ],
+)
+def test_oncall_range_errors(api, team, staff_token, query, field, message):
+    response = api.get(f"{API}/oncall", query, headers=bearer(staff_token))
+    assert response.status_code == 400
+    assert message in response.json()["errors"][field][0]
+
+
+@pytest.mark.django_db
+def test_rota_check_lists_problems(api, team, staff_token, bob, at_night):
+    bob.contact_methods.all().delete()
+    response = api.get(f"{API}/rota/check", headers=bearer(staff_token))
+    assert response.status_code == 200
+    problems = response.json()["problems"]
+    assert [(problem["code"], problem["member"]["name"]) for problem in problems] == [("no_contact_method", "Bob")]
+    team.rota.memberships.all().delete()
+    codes = {problem["code"] for problem in api.get(f"{API}/rota/check", {"team": "web"}, headers=bearer(staff_token)).json()["problems"]}
+    assert codes == {"empty_rota", "gap"}
+
+
+@pytest.mark.django_db
+def test_rota_check_unknown_team(api, team, staff_token):
+    response = api.get(f"{API}/rota/check", {"team": "nope"}, headers=bearer(staff_token))
+    assert response.status_code == 400
+
+
 # Acknowledging
 
 
