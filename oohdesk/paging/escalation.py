@@ -131,7 +131,9 @@ def move_step_from(page: Page, leaving: Member, at: datetime, reason: str) -> li
         record(page, at, PageEvent.Kind.STEP_STARTED, f"Step {page.step_index + 1} moved to {names}: {reason}.", newcomers[0])
         page.step_due_at = at + timedelta(seconds=page.policy.ack_timeout(page.ticket.priority))
         page.save(update_fields=["step_due_at"])
-    logger.info("escalation step moved page=%s from=%s to=%s", page.id, leaving.id, [member.id for member in newcomers])
+        moved_to = [member.id for member in newcomers]
+        # Logged on commit only, so a preview of a rota change that rolls back leaves no trace.
+        transaction.on_commit(lambda: logger.info("escalation step moved page=%s from=%s to=%s", page.id, leaving.id, moved_to))
     return newcomers
 
 

@@ -201,6 +201,12 @@ def _describe(rota, at, actor, old_members, members, old_settings, settings, res
         log(rota, at, actor, message)
 
 
+def engine_wake() -> None:
+    from oohdesk.paging import engine
+
+    engine.wake()
+
+
 def _hand_over(rota: Rota, at: datetime, actor: str, leaving: Member, taking_over: Member | None) -> list:
     """Record the immediate handover, tell the new member and move the pages that were paging ``leaving``."""
     from oohdesk.paging.escalation import move_step_from
@@ -210,7 +216,10 @@ def _hand_over(rota: Rota, at: datetime, actor: str, leaving: Member, taking_ove
     team = rota.owner
     who = taking_over.name if taking_over else "nobody"
     log(rota, at, actor, f"{leaving.name} was on call and left the rota, so {who} took over at once.")
-    logger.info("rota handed over at once rota=%s from=%s to=%s", rota.id, leaving.id, taking_over.id if taking_over else None)
+    # Logged on commit only, so a preview that rolls back leaves no trace.
+    taking_over_id = taking_over.id if taking_over else None
+    transaction.on_commit(lambda: logger.info("rota handed over at once rota=%s from=%s to=%s", rota.id, leaving.id, taking_over_id))
+    transaction.on_commit(engine_wake)
     moved = []
     pages = Page.objects.filter(team=team, status=Page.Status.TRIGGERED, step_due_at__isnull=False)
     for page in pages.select_related("ticket", "team", "policy"):

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from oohdesk import links
 from oohdesk.rota.models import CalendarFeed, Member, Rota, Team
@@ -86,16 +86,17 @@ def _event(rota: Rota, segment: Segment, zone, summary: str, at: datetime) -> Ev
     return event
 
 
-def _calendar(name: str, uid: str, events: list[Event]) -> Calendar:
+def _calendar(name: str, uid: str, events: list[Event], window: tuple[datetime, datetime]) -> Calendar:
     """Return a calendar of ``events``; icalendar writes NAME and the X-WR-CALNAME that Google and Outlook read."""
     calendar = Calendar.new(
         prodid=PRODUCT_ID, name=name, uid=uid, method="PUBLISH", calscale="GREGORIAN", refresh_interval=REFRESH_INTERVAL
     )
     # Outlook reads this non-standard name instead of REFRESH-INTERVAL.
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     for event in events:
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # Zone definitions only for the years the feed covers keep it small.
+    calendar.add_missing_timezones(first_date=window[0].date() - timedelta(days=366), last_date=window[1].date() + timedelta(days=366))
     return calendar
 
 
@@ -112,7 +113,7 @@ def member_calendar(member: Member, at: datetime) -> Calendar:
         for segment in rota.segments(start, end, clip=False):
             if segment.member == member:
                 events.append(_event(rota, segment, member.zone, f"{_role(rota)}: {rota.owner.name}", at))
-    return _calendar(f"{member.name}: on call", f"oohdesk-member-{member.id}", events)
+    return _calendar(f"{member.name}: on call", f"oohdesk-member-{member.id}", events, (start, end))
 
 
 def team_calendar(team: Team, at: datetime) -> Calendar:
@@ -122,7 +123,7 @@ def team_calendar(team: Team, at: datetime) -> Calendar:
     for rota in _rotas_of_team(team):
         for segment in rota.segments(start, end, clip=False):
             events.append(_event(rota, segment, rota.zone, f"{_role(rota)}: {segment.member.name}", at))
-    return _calendar(f"{team.name}: on call", f"oohdesk-team-{team.id}", events)
+    return _calendar(f"{team.name}: on call", f"oohdesk-team-{team.id}", events, (start, end))
 
 
 def render(feed: CalendarFeed, at: datetime) -> bytes:

@@ -68,7 +68,7 @@ def swap_new(request, rota_id: int):
         else:
             messages.success(request, f"Request sent to {data['counterpart'].name}.")
             return redirect("swaps")
-    upcoming = rota.segments(now, now + timedelta(days=UPCOMING_DAYS))
+    upcoming = rota.segments(now, now + timedelta(days=UPCOMING_DAYS), clip=False)
     context = {"rota": rota, "form": form, "zone_name": zone_label(zone), "upcoming": segment_rows(upcoming, zone, now)}
     return render(request, "rota/swap_form.html", context, status=400 if form.errors else 200)
 

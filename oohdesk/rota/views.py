@@ -105,7 +105,7 @@ def overview(request):
     mine = []
     if viewer is not None:
         for rota in Rota.objects.select_related("team", "backup_for"):
-            for segment in rota.segments(now, now + timedelta(weeks=UPCOMING_WEEKS)):
+            for segment in rota.segments(now, now + timedelta(weeks=UPCOMING_WEEKS), clip=False):
                 if segment.member == viewer:
                     mine.append((rota, segment_rows([segment], viewer.zone, now)[0]))
         mine.sort(key=lambda item: item[1].start)
@@ -132,7 +132,7 @@ def team_rota(request, slug: str):
                 "which": which,
                 "rota": current,
                 "members": current.current_members(),
-                "segments": segment_rows(current.segments(now, end), zone, now),
+                "segments": segment_rows(current.segments(now, end, clip=False), zone, now),
                 "overrides": [(override, format_local(override.starts_at, zone), format_local(override.ends_at, zone)) for override in overrides],
                 "log": [(format_local(entry.at, zone), entry) for entry in current.log.all()[:LOG_LENGTH]],
             }
@@ -195,7 +195,7 @@ def preview_change(rota: Rota, members: list[Member], at: datetime):
     try:
         with transaction.atomic():
             result = change_rota(rota, at, "preview", members=members)
-            segments = Rota.objects.get(pk=rota.pk).segments(at, at + timedelta(weeks=PREVIEW_WEEKS))
+            segments = Rota.objects.get(pk=rota.pk).segments(at, at + timedelta(weeks=PREVIEW_WEEKS), clip=False)
             raise _PreviewDone(result, segments)
     except _PreviewDone as done:
         return done.result, done.segments
@@ -265,7 +265,7 @@ def members_edit(request, slug: str, which: str = "primary"):
 
 
 def _confirm_members(request, team, rota, which, order, zone, now):
-    before = rota.segments(now, now + timedelta(weeks=PREVIEW_WEEKS))
+    before = rota.segments(now, now + timedelta(weeks=PREVIEW_WEEKS), clip=False)
     result, after = preview_change(rota, order, now)
     context = {
         "team": team,
