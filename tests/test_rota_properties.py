@@ -1,10 +1,9 @@
 """Property tests of the rota over every IANA zone, start date, handover time and member list.
 
-They check that a non-empty rota has exactly one person on call at every
-instant from its start, that its weeks add up to the elapsed time across
-clock changes, that member changes never change who is on call at the moment
-of the change (unless that person is removed), and that overrides win where
-they lie and nowhere else.
+A non-empty rota has exactly one person on call at every instant from its
+start, and its weeks add up to the elapsed time across clock changes. A
+member change keeps who is on call at the moment of the change, unless it
+removes that person. An override wins over its own period and nowhere else.
 """
 
 from dataclasses import dataclass

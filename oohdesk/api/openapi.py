@@ -271,18 +271,16 @@ GET_TICKET = {
     },
 }
 
+def _team_parameter(description: str) -> dict:
+    return {"name": "team", "in": "query", "required": False, "schema": {"type": "string"}, "description": description}
+
+
 GET_ON_CALL = {
     "operationId": "getOnCall",
     "summary": "Who is on call",
     "security": STAFF,
     "parameters": [
-        {
-            "name": "team",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "The team's slug; may be left out when the desk has exactly one team.",
-        },
+        _team_parameter("The team's slug; may be left out when the desk has exactly one team."),
         {
             "name": "at",
             "in": "query",
@@ -336,13 +334,7 @@ GET_ROTA_CHECK = {
     ),
     "security": STAFF,
     "parameters": [
-        {
-            "name": "team",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "The team's slug; every team when left out.",
-        }
+        _team_parameter("The team's slug; every team when left out."),
     ],
     "responses": {
         "200": _json("RotaCheck", "The problems found, team by team."),

@@ -8,6 +8,15 @@ from oohdesk.rota.shifts import Epoch, RotaPlan, Schedule
 from oohdesk.zones import get_zone
 
 
+def exactly_one_of(first: str, second: str, name: str) -> models.CheckConstraint:
+    """Return a constraint that exactly one of two nullable foreign keys is set."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{first}__isnull": False, f"{second}__isnull": True})
+        | models.Q(**{f"{first}__isnull": True, f"{second}__isnull": False}),
+        name=name,
+    )
+
+
 class Member(models.Model):
     """A person at the agency: a developer on a rota, a team lead or an admin."""
 
@@ -139,13 +148,7 @@ class Rota(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(team__isnull=False, backup_for__isnull=True)
-                | models.Q(team__isnull=True, backup_for__isnull=False),
-                name="rota_team_or_backup",
-            )
-        ]
+        constraints = [exactly_one_of("team", "backup_for", name="rota_team_or_backup")]
 
     def __str__(self) -> str:
         if self.backup_for_id:
@@ -377,13 +380,7 @@ class CalendarFeed(models.Model):
     last_fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(member__isnull=False, team__isnull=True)
-                | models.Q(member__isnull=True, team__isnull=False),
-                name="feed_member_or_team",
-            )
-        ]
+        constraints = [exactly_one_of("member", "team", name="feed_member_or_team")]
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.member or self.team}"

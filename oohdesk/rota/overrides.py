@@ -211,17 +211,22 @@ def accept_swap(swap: SwapRequest, at: datetime, actor: str, user=None) -> SwapR
     return swap
 
 
-def decline_swap(swap: SwapRequest, at: datetime, actor: str, user=None) -> SwapRequest:
+def _close_swap(swap: SwapRequest, at: datetime, actor: str, user, status: str) -> SwapRequest:
+    """Decline or cancel a pending request, and tell the other member."""
     with transaction.atomic():
-        swap = _decide(swap.id, at, SwapRequest.Status.DECLINED, user)
-        log(swap.rota, at, actor, f"{describe_swap(swap, swap.rota.zone)} Declined.")
-        _notify(swap.requester, f"{swap.counterpart.name} declined your request", describe_swap(swap, swap.requester.zone), at)
+        swap = _decide(swap.id, at, status, user)
+        log(swap.rota, at, actor, f"{describe_swap(swap, swap.rota.zone)} {swap.get_status_display()}.")
+        if status == SwapRequest.Status.DECLINED:
+            told, title = swap.requester, f"{swap.counterpart.name} declined your request"
+        else:
+            told, title = swap.counterpart, f"{swap.requester.name} cancelled a request"
+        _notify(told, title, describe_swap(swap, told.zone), at)
     return swap
+
+
+def decline_swap(swap: SwapRequest, at: datetime, actor: str, user=None) -> SwapRequest:
+    return _close_swap(swap, at, actor, user, SwapRequest.Status.DECLINED)
 
 
 def cancel_swap(swap: SwapRequest, at: datetime, actor: str, user=None) -> SwapRequest:
-    with transaction.atomic():
-        swap = _decide(swap.id, at, SwapRequest.Status.CANCELLED, user)
-        log(swap.rota, at, actor, f"{describe_swap(swap, swap.rota.zone)} Cancelled.")
-        _notify(swap.counterpart, f"{swap.requester.name} cancelled a request", describe_swap(swap, swap.counterpart.zone), at)
-    return swap
+    return _close_swap(swap, at, actor, user, SwapRequest.Status.CANCELLED)

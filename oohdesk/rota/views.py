@@ -1,7 +1,8 @@
 """Rota pages: who is on call over the coming weeks, overrides, member changes, the backup, health and feeds.
 
-Staff manage overrides, members, the backup and team feeds; every signed-in
-member may look, and manages their own time zone and feed on the profile page.
+Staff manage overrides, members, the backup and team feeds. Every signed-in
+member may view the rotas, and sets their own time zone and feed on the
+profile page.
 Times are shown in the viewer's zone when their user is linked to a Member,
 otherwise in the rota's zone, always with the zone named.
 """
@@ -330,7 +331,7 @@ def health_page(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
-    """A member's own settings: their time zone and their calendar feed."""
+    """Show and change the viewer's own settings: their time zone and their calendar feed."""
     viewer = viewer_of(request)
     if viewer is None:
         return render(request, "rota/no_member.html", status=404)
