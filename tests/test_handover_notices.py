@@ -106,3 +106,22 @@ def test_set_time_before(noticed, bob):
     [incoming] = notices(bob)
     # 07:00 is before the office opens, so the notice waits for 09:00.
     assert incoming.due_at == HANDOVER
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_engines_queue_once(noticed, alice, bob):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def engine_pass(_):
+        try:
+            return queue_handover_notices(FRIDAY_OPENING)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        queued = list(pool.map(engine_pass, range(4)))
+    assert sum(queued) == 2
+    assert notices(bob).count() == 1
+    assert notices(alice).count() == 1

@@ -150,7 +150,7 @@ def change_rota(
     """
     given = rota
     with transaction.atomic():
-        rota = Rota.objects.select_for_update().select_related("team", "backup_for").get(pk=rota.pk)
+        rota = Rota.objects.select_for_update(of=("self",)).select_related("team", "backup_for").get(pk=rota.pk)
         old_members = rota.current_members()
         old_settings = Settings.of(rota)
         members = old_members if members is None else list(members)
