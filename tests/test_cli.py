@@ -1,4 +1,5 @@
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -91,3 +92,28 @@ def test_console_script_migrates_and_answers(tmp_path):
         result = desk.run("hours", "--json")
     assert result.returncode != 0
     assert "No calendar is configured yet" in result.stderr
+
+
+@pytest.mark.django_db
+def test_oncall_range_returns_segments(team):
+    result = run_json("oncall", "--from", "2026-03-29T00:00", "--to", "2026-03-31T00:00")
+    assert result["from"] == "2026-03-29T00:00:00+00:00"
+    assert [(row["member"]["name"], row["start"], row["end"], row["source"]) for row in result["segments"]] == [
+        ("Bob", "2026-03-29T00:00:00+00:00", "2026-03-30T08:00:00+00:00", "rota"),
+        ("Alice", "2026-03-30T08:00:00+00:00", "2026-03-30T23:00:00+00:00", "rota"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2026-03-29"], "--from and --to go together"),
+        (["--from", "2026-03-29", "--to", "2026-03-30", "--at", "2026-03-29"], "--at cannot be used"),
+        (["--from", "2026-03-30", "--to", "2026-03-29"], "--to: The end must be after the start."),
+        (["--from", "someday", "--to", "2026-03-29"], "--from: "),
+    ],
+)
+def test_oncall_range_errors(team, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("oncall", *args)

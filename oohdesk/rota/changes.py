@@ -37,7 +37,7 @@ class Settings:
 
 @dataclass
 class ChangeResult:
-    """What a change did. ``handed_over`` is (from, to) when the member on call at the change moved on at once."""
+    """The outcome of a change; ``handed_over`` is (from, to) when the member on call at the change moved on at once."""
 
     changed: bool = False
     handed_over: tuple[Member | None, Member | None] | None = None
