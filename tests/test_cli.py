@@ -35,6 +35,9 @@ def test_hours_reports_next_opening(calendar):
         "at": "2026-12-04T17:30:00+00:00",
         "in_hours": False,
         "next_opening": "2026-12-07T09:00:00+00:00",
+        "holiday": None,
+        "closure": None,
+        "one_off_opening": None,
     }
 
 

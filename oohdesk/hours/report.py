@@ -1,0 +1,41 @@
+"""One answer about a moment in a calendar, shared by ``oohdesk hours`` and the API."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from oohdesk.hours.models import BusinessCalendar
+
+
+@dataclass(frozen=True)
+class HoursReport:
+    at: datetime
+    in_hours: bool
+    next_opening: datetime | None
+    holiday: str | None
+    """The name of the region's public holiday on the local date of ``at``."""
+    closure: str | None
+    """The name of the agency's closure covering the local date of ``at``."""
+    one_off_opening: str | None
+    """The name of a one-off opening on the local date of ``at``, which replaces that day's usual hours."""
+    added: timedelta | None = None
+    result: datetime | None = None
+    """``at`` plus ``added`` of working time; None without ``added`` or when it cannot be reached."""
+
+
+def report_hours(calendar: BusinessCalendar, at: datetime, added: timedelta | None = None) -> HoursReport:
+    """Describe ``at`` in ``calendar``: in hours or not, the next opening, and why the day is closed or open."""
+    closures = calendar.closures_in_force()
+    hours = calendar.working_hours(closures)
+    day = at.astimezone(calendar.zone).date()
+    closure = closures.agency_closure_on(day)
+    one_off = calendar.one_off_openings.filter(date=day).first()
+    return HoursReport(
+        at=at,
+        in_hours=hours.is_open(at),
+        next_opening=hours.next_opening(at),
+        holiday=closures.holiday_on(day),
+        closure=closure.name if closure else None,
+        one_off_opening=one_off.name if one_off else None,
+        added=added,
+        result=hours.add(at, added) if added is not None else None,
+    )
