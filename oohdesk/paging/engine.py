@@ -1,5 +1,8 @@
 """The paging engine: a loop that escalates due pages and sends due notifications.
 
+Each loop also releases held P3 tickets whose working hours have begun and
+reminds teams of overdue responses; both only queue normal-priority notices.
+
 Any number of engines may run against one PostgreSQL database; each claims
 its own work. Sends run on a thread pool so a slow provider never holds up
 the loop or other sends.
@@ -19,6 +22,8 @@ from django.utils import timezone
 from oohdesk.paging.dispatch import claim_due_attempts, send_attempt
 from oohdesk.paging.escalation import escalate_due_pages
 from oohdesk.paging.models import EngineHeartbeat
+from oohdesk.paging.releases import release_held_tickets
+from oohdesk.paging.targets import remind_overdue_tickets
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +70,8 @@ class Engine:
     def tick(self, pool: ThreadPoolExecutor) -> None:
         now = timezone.now()
         escalate_due_pages(now)
+        release_held_tickets(now)
+        remind_overdue_tickets(now)
         with self._lock:
             free = self.workers - self._in_flight
         for attempt_id in claim_due_attempts(now, limit=free):
@@ -92,9 +99,11 @@ class Engine:
 
 
 def run_once(at=None) -> None:
-    """Escalate and send everything due at ``at`` synchronously; for tests and the command line."""
+    """Escalate, release, remind and send everything due at ``at`` synchronously; for tests and the command line."""
     at = at or timezone.now()
     escalate_due_pages(at)
+    release_held_tickets(at)
+    remind_overdue_tickets(at)
     while True:
         ids = claim_due_attempts(at, limit=100)
         if not ids:
