@@ -14,16 +14,18 @@ from django.db import transaction
 
 from oohdesk.configuration.schema import (
     CalendarSpec,
+    ClosureSpec,
     ContactMethodSpec,
     Existing,
     MemberSpec,
+    OneOffOpeningSpec,
     PolicySpec,
     RotaSpec,
     TeamSpec,
     parse_config,
 )
 from oohdesk.configuration.values import format_clock_time, format_duration, format_opening, show
-from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, OpeningInterval
+from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, Closure, OneOffOpening, OpeningInterval
 from oohdesk.paging.models import ContactMethod, EscalationPolicy, EscalationStep
 from oohdesk.rota.models import Member, Rota, RotaMembership, Team
 
@@ -33,6 +35,9 @@ logger = logging.getLogger(__name__)
 DISPLAY = {
     "ack_timeout.P1": format_duration,
     "ack_timeout.P2": format_duration,
+    "response_target.P1": format_duration,
+    "response_target.P2": format_duration,
+    "response_target.P3": format_duration,
     "handover.weekday": lambda weekday: WEEKDAYS[weekday],
     "handover.time": format_clock_time,
     "start_date": lambda day: day.isoformat(),
@@ -70,7 +75,7 @@ def _existing() -> Existing:
 
 
 def _show(key: str, value) -> str:
-    if value is None:
+    if value is None or value == "":
         return "none"
     if hasattr(value, "slug"):
         return value.slug
@@ -103,10 +108,19 @@ def _upsert(model, lookup: dict, label: str, fields: list[tuple[str, str, object
 
 def apply_calendar(spec: CalendarSpec) -> list[str]:
     label = f"calendar {spec.slug}"
-    fields = [("name", "name", spec.name), ("time_zone", "time_zone", spec.time_zone)]
+    fields = [
+        ("name", "name", spec.name),
+        ("time_zone", "time_zone", spec.time_zone),
+        ("region.country", "country", spec.country),
+        ("region.subdivision", "subdivision", spec.subdivision),
+    ]
     calendar, created, changes = _upsert(BusinessCalendar, {"slug": spec.slug}, label, fields)
-    opening_changes = sync_openings(calendar, spec.openings, label)
-    return changes if created else changes + opening_changes
+    child_changes = sync_openings(calendar, spec.openings, label)
+    if spec.closures is not None:
+        child_changes += sync_closures(calendar, spec.closures, label)
+    if spec.one_off_openings is not None:
+        child_changes += sync_one_off_openings(calendar, spec.one_off_openings, label)
+    return changes if created else changes + child_changes
 
 
 def sync_openings(calendar: BusinessCalendar, desired: frozenset, label: str) -> list[str]:
@@ -127,6 +141,66 @@ def _describe_opening(key: tuple) -> str:
     return f"{WEEKDAYS[weekday]} {format_opening(opens, closes)}"
 
 
+def sync_closures(calendar: BusinessCalendar, desired: tuple[ClosureSpec, ...], label: str) -> list[str]:
+    """Make the calendar's agency closures match ``desired``, matching stored rows by their dates.
+
+    A matched row keeps its id and only its name is updated.
+    """
+    wanted = {(spec.first_day, spec.last_day): spec for spec in desired}
+    kept: dict[tuple, Closure] = {}
+    changes = []
+    for row in calendar.closures.order_by("first_day", "last_day", "id"):
+        key = (row.first_day, row.last_day)
+        if key in wanted and key not in kept:
+            kept[key] = row
+            continue
+        row.delete()
+        changes.append(f"{label}: closure {_describe_closure(row)} removed")
+    for key, spec in sorted(wanted.items()):
+        row = kept.get(key)
+        if row is None:
+            row = Closure.objects.create(calendar=calendar, name=spec.name, first_day=spec.first_day, last_day=spec.last_day)
+            changes.append(f"{label}: closure {_describe_closure(row)} added")
+        elif row.name != spec.name:
+            changes.append(f"{label}: closure {_describe_closure(row)} renamed to {show(spec.name)}")
+            row.name = spec.name
+            row.save(update_fields=["name"])
+    return changes
+
+
+def _describe_closure(row: Closure) -> str:
+    days = row.first_day.isoformat()
+    if row.last_day != row.first_day:
+        days += f" to {row.last_day.isoformat()}"
+    return f"{days} {show(row.name)}"
+
+
+def sync_one_off_openings(calendar: BusinessCalendar, desired: tuple[OneOffOpeningSpec, ...], label: str) -> list[str]:
+    """Make the calendar's one-off openings match ``desired``, matching stored rows by date and hours."""
+    stored = {(row.date, row.opens, row.closes): row for row in calendar.one_off_openings.all()}
+    wanted = {(spec.day, opens, closes): spec.name for spec in desired for opens, closes in spec.openings}
+    changes = []
+    for key in sorted(stored.keys() - wanted.keys()):
+        stored[key].delete()
+        changes.append(f"{label}: one-off opening {_describe_one_off(key)} removed")
+    for key in sorted(wanted):
+        row = stored.get(key)
+        if row is None:
+            day, opens, closes = key
+            OneOffOpening.objects.create(calendar=calendar, date=day, opens=opens, closes=closes, name=wanted[key])
+            changes.append(f"{label}: one-off opening {_describe_one_off(key)} added")
+        elif row.name != wanted[key]:
+            changes.append(f"{label}: one-off opening {_describe_one_off(key)} renamed to {show(wanted[key])}")
+            row.name = wanted[key]
+            row.save(update_fields=["name"])
+    return changes
+
+
+def _describe_one_off(key: tuple) -> str:
+    day, opens, closes = key
+    return f"{day.isoformat()} {format_opening(opens, closes)}"
+
+
 def apply_policy(spec: PolicySpec) -> list[str]:
     label = f"escalation policy {spec.slug}"
     fields = [
@@ -134,6 +208,9 @@ def apply_policy(spec: PolicySpec) -> list[str]:
         ("ack_timeout.P1", "p1_ack_timeout", spec.p1_ack_timeout),
         ("ack_timeout.P2", "p2_ack_timeout", spec.p2_ack_timeout),
         ("repeat", "repeat_count", spec.repeat_count),
+        ("response_target.P1", "p1_response_target", spec.p1_response_target),
+        ("response_target.P2", "p2_response_target", spec.p2_response_target),
+        ("response_target.P3", "p3_response_target", spec.p3_response_target),
     ]
     policy, created, changes = _upsert(EscalationPolicy, {"slug": spec.slug}, label, fields)
     step_changes = sync_steps(policy, spec.steps, label)
