@@ -126,9 +126,15 @@ def ticket_json(ticket: Ticket) -> dict:
         "out_of_hours": ticket.out_of_hours,
         "received_at": isoformat(ticket.received_at),
         "release_at": isoformat(ticket.release_at),
+        "respond_by": isoformat(_respond_by(ticket)),
         "next_steps": status.next_steps(ticket),
         "status_url": links.status_url(ticket.ref),
     }
+
+
+def _respond_by(ticket: Ticket):
+    target = getattr(ticket, "response_target", None)
+    return target.due_at if target else None
 
 
 def ticket_detail_json(ticket: Ticket) -> dict:
@@ -137,7 +143,7 @@ def ticket_detail_json(ticket: Ticket) -> dict:
 
 
 def load_ticket(**lookup) -> Ticket | None:
-    related = ("team__calendar", "page__policy", "page__acknowledged_by")
+    related = ("team__calendar", "page__policy", "page__acknowledged_by", "response_target")
     return Ticket.objects.select_related(*related).filter(**lookup).first()
 
 
