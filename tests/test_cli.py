@@ -49,7 +49,9 @@ def test_hours_in_hours(calendar):
 @pytest.mark.django_db
 def test_triage_urgent_out_of_hours(team):
     result = run_json("triage", "--q1", "yes", "--q2", "yes", "--at", "2026-12-05T03:00")
-    assert result == {"priority": "P1", "pages": True, "out_of_hours": True, "on_call": "Bob", "release_at": None}
+    assert result == {
+        "priority": "P1", "pages": True, "out_of_hours": True, "on_call": "Bob", "release_at": None, "respond_by": None,
+    }
 
 
 @pytest.mark.django_db
