@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("oohdesk.tickets.urls")),
     path("", include("oohdesk.paging.urls")),
     path("", include("oohdesk.front.urls")),
+    path("", include("oohdesk.hours.urls")),
 ]

@@ -29,7 +29,15 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", attrs={"placeholder": "HH:MM", "inputmode": "numeric"})
 
 
-class ClosureForm(forms.ModelForm):
+class StaffForm(forms.ModelForm):
+    """A model form whose labels have no trailing colon, as on the other staff pages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ClosureForm(StaffForm):
     last_day = forms.DateField(
         required=False, widget=DateInput(), help_text="Inclusive. Leave empty for a closure of one day."
     )
@@ -47,7 +55,7 @@ class ClosureForm(forms.ModelForm):
         return cleaned
 
 
-class OneOffOpeningForm(forms.ModelForm):
+class OneOffOpeningForm(StaffForm):
     closes = ClosingTimeField(widget=TimeInput(), help_text="Exclusive. 24:00 means midnight at the end of the day.")
 
     class Meta:
