@@ -87,7 +87,7 @@ def regional_teams(db, policy, alice, bob):
 
 @pytest.fixture
 def staff_headers(django_user_model, alice) -> dict:
-    user = django_user_model.objects.create_user(username="alice", password="unused-password-1", is_staff=True)
+    user = django_user_model.objects.create_user(username="alice", is_staff=True)
     _token, secret = ApiToken.issue(user, "tests")
     return {"Authorization": f"Bearer {secret}"}
 

@@ -7,9 +7,17 @@ from oohdesk.hours.models import BusinessCalendar, Closure, OneOffOpening, Openi
 
 MIDNIGHT_ALIASES = {"24:00", "24:00:00"}
 
+# ISO 8601 only, as the API documents, rather than the locale's day-first dates.
+DATE_FORMATS = ["%Y-%m-%d"]
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+
 
 class ClosingTimeField(forms.TimeField):
     """A closing time on the 24-hour clock, where 24:00 is accepted for midnight at the end of the day and stored as 00:00."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", TIME_FORMATS)
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip() in MIDNIGHT_ALIASES:
@@ -38,14 +46,17 @@ class StaffForm(forms.ModelForm):
 
 
 class ClosureForm(StaffForm):
+    first_day = forms.DateField(input_formats=DATE_FORMATS, widget=DateInput())
     last_day = forms.DateField(
-        required=False, widget=DateInput(), help_text="Inclusive. Leave empty for a closure of one day."
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text="Inclusive. Leave empty for a closure of one day.",
     )
 
     class Meta:
         model = Closure
         fields = ["name", "first_day", "last_day"]
-        widgets = {"first_day": DateInput()}
         help_texts = {"name": "Shown on the staff pages and in the API, such as Christmas shutdown."}
 
     def clean(self):
@@ -56,12 +67,13 @@ class ClosureForm(StaffForm):
 
 
 class OneOffOpeningForm(StaffForm):
+    date = forms.DateField(input_formats=DATE_FORMATS, widget=DateInput())
+    opens = forms.TimeField(input_formats=TIME_FORMATS, widget=TimeInput())
     closes = ClosingTimeField(widget=TimeInput(), help_text="Exclusive. 24:00 means midnight at the end of the day.")
 
     class Meta:
         model = OneOffOpening
         fields = ["name", "date", "opens", "closes"]
-        widgets = {"date": DateInput(), "opens": TimeInput()}
         help_texts = {"name": "Why the calendar is open, such as Year-end support morning."}
 
     def __init__(self, *args, calendar: BusinessCalendar, **kwargs):
