@@ -6,7 +6,16 @@ import pytest
 
 from calendars import make_calendar, uk
 from oohdesk.hours.models import Closure, OneOffOpening
-from test_api import API, api, bearer, document, staff_token  # noqa: F401 (fixtures)
+from oohdesk.api.models import ApiToken
+from test_api import API, api, bearer, document  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def staff_token(django_user_model) -> str:
+    """The secret of a staff user's token; the user has no password, which keeps the fixture fast."""
+    user = django_user_model.objects.create_user(username="erin", is_staff=True)
+    _token, secret = ApiToken.issue(user, "tests")
+    return secret
 
 
 @pytest.fixture

@@ -146,18 +146,18 @@ def sync_closures(calendar: BusinessCalendar, desired: tuple[ClosureSpec, ...], 
 
     A matched row keeps its id and only its name is updated.
     """
-    wanted = {(spec.first_day, spec.last_day): spec for spec in desired}
-    kept: dict[tuple, Closure] = {}
+    desired_by_key = {(spec.first_day, spec.last_day): spec for spec in desired}
+    matched: dict[tuple, Closure] = {}
     changes = []
     for row in calendar.closures.order_by("first_day", "last_day", "id"):
         key = (row.first_day, row.last_day)
-        if key in wanted and key not in kept:
-            kept[key] = row
+        if key in desired_by_key and key not in matched:
+            matched[key] = row
             continue
         row.delete()
         changes.append(f"{label}: closure {_describe_closure(row)} removed")
-    for key, spec in sorted(wanted.items()):
-        row = kept.get(key)
+    for key, spec in sorted(desired_by_key.items()):
+        row = matched.get(key)
         if row is None:
             row = Closure.objects.create(calendar=calendar, name=spec.name, first_day=spec.first_day, last_day=spec.last_day)
             changes.append(f"{label}: closure {_describe_closure(row)} added")
@@ -178,20 +178,20 @@ def _describe_closure(row: Closure) -> str:
 def sync_one_off_openings(calendar: BusinessCalendar, desired: tuple[OneOffOpeningSpec, ...], label: str) -> list[str]:
     """Make the calendar's one-off openings match ``desired``, matching stored rows by date and hours."""
     stored = {(row.date, row.opens, row.closes): row for row in calendar.one_off_openings.all()}
-    wanted = {(spec.day, opens, closes): spec.name for spec in desired for opens, closes in spec.openings}
+    names_by_key = {(spec.day, opens, closes): spec.name for spec in desired for opens, closes in spec.openings}
     changes = []
-    for key in sorted(stored.keys() - wanted.keys()):
+    for key in sorted(stored.keys() - names_by_key.keys()):
         stored[key].delete()
         changes.append(f"{label}: one-off opening {_describe_one_off(key)} removed")
-    for key in sorted(wanted):
+    for key in sorted(names_by_key):
         row = stored.get(key)
         if row is None:
             day, opens, closes = key
-            OneOffOpening.objects.create(calendar=calendar, date=day, opens=opens, closes=closes, name=wanted[key])
+            OneOffOpening.objects.create(calendar=calendar, date=day, opens=opens, closes=closes, name=names_by_key[key])
             changes.append(f"{label}: one-off opening {_describe_one_off(key)} added")
-        elif row.name != wanted[key]:
-            changes.append(f"{label}: one-off opening {_describe_one_off(key)} renamed to {show(wanted[key])}")
-            row.name = wanted[key]
+        elif row.name != names_by_key[key]:
+            changes.append(f"{label}: one-off opening {_describe_one_off(key)} renamed to {show(names_by_key[key])}")
+            row.name = names_by_key[key]
             row.save(update_fields=["name"])
     return changes
 

@@ -1,10 +1,10 @@
 """Write the stored configuration as a document in the configuration file's format.
 
 Applying the exported document changes nothing. Every key is written, defaults
-included, except a team's lead and rota when the team has none, an email
-contact method's address when it is the member's own email, a calendar's
-region, closures and one-off openings when it has none, and a policy's
-response targets when it has none.
+included, with these exceptions. A team's lead and rota, a calendar's region,
+closures and one-off openings, and a policy's response targets are left out
+when there are none. An email contact method's address is left out when it is
+the member's own email.
 """
 
 from oohdesk.configuration.values import format_clock_time, format_duration, format_opening

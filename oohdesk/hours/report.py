@@ -1,4 +1,4 @@
-"""One answer about a moment in a calendar, shared by ``oohdesk hours`` and the API."""
+"""A description of one moment in a calendar, shared by ``oohdesk hours``, the API and the staff pages."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta

@@ -50,7 +50,7 @@ def _still_closed(ticket: Ticket, at: datetime) -> bool:
 
     An agency closure added after the ticket was held can close its release
     day; the ticket then waits for the first working instant after the old
-    release time, as the calendar now stands.
+    release time in the calendar as it is now.
     """
     hours = ticket.team.calendar.working_hours()
     if hours.is_open(ticket.release_at):
