@@ -38,6 +38,8 @@ def test_hours_reports_next_opening(calendar):
         "holiday": None,
         "closure": None,
         "one_off_opening": None,
+        "add": None,
+        "result": None,
     }
 
 

@@ -8,15 +8,14 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oohdesk.api.views import ApiError, api_view, isoformat, read_instant, read_json_object
-from oohdesk.configuration.values import format_duration, format_opening, parse_duration_text
+from oohdesk.configuration.values import format_opening, parse_duration_text
 from oohdesk.hours.closures import ClosedPeriod, Source
 from oohdesk.hours.forms import ClosureForm, OneOffOpeningForm
 from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, Closure, OneOffOpening
-from oohdesk.hours.report import report_hours
+from oohdesk.hours.report import report_hours, report_json
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 3660
@@ -108,19 +107,7 @@ def calendar_hours(request, slug: str):
             added = timedelta(seconds=parse_duration_text(request.GET["add"]))
         except ValueError as error:
             raise ApiError.on(400, "add", f"{str(error)[0].upper()}{str(error)[1:]}.") from None
-    report = report_hours(calendar, at, added)
-    body = {
-        "calendar": calendar.slug,
-        "at": isoformat(at),
-        "in_hours": report.in_hours,
-        "next_opening": isoformat(report.next_opening),
-        "holiday": report.holiday,
-        "closure": report.closure,
-        "one_off_opening": report.one_off_opening,
-        "add": format_duration(int(added.total_seconds())) if added is not None else None,
-        "result": isoformat(report.result),
-    }
-    return JsonResponse(body)
+    return JsonResponse(report_json(calendar, report_hours(calendar, at, added), isoformat))
 
 
 @api_view("GET", "POST", staff=True)
@@ -145,12 +132,7 @@ def calendar_closures(request, slug: str):
 @api_view("DELETE", staff=True)
 def calendar_closure(request, slug: str, closure_id: int):
     calendar = _calendar(slug)
-    row = calendar.closures.filter(id=closure_id).first()
-    if row is None:
-        raise ApiError.on(404, "id", f"No agency closure with the id {closure_id} in the calendar {slug!r}.")
-    body = agency_closure_json(row)
-    row.delete()
-    return JsonResponse(body)
+    return _delete(calendar.closures, closure_id, agency_closure_json, f"No agency closure with the id {closure_id} in the calendar {slug!r}.")
 
 
 @api_view("GET", "POST", staff=True)
@@ -174,10 +156,15 @@ def calendar_one_off_openings(request, slug: str):
 @api_view("DELETE", staff=True)
 def calendar_one_off_opening(request, slug: str, opening_id: int):
     calendar = _calendar(slug)
-    row = calendar.one_off_openings.filter(id=opening_id).first()
+    return _delete(calendar.one_off_openings, opening_id, one_off_opening_json, f"No one-off opening with the id {opening_id} in the calendar {slug!r}.")
+
+
+def _delete(rows, row_id: int, render, not_found: str) -> JsonResponse:
+    """Delete the row with ``row_id`` and return it as JSON, or raise a 404 ApiError with ``not_found``."""
+    row = rows.filter(id=row_id).first()
     if row is None:
-        raise ApiError.on(404, "id", f"No one-off opening with the id {opening_id} in the calendar {slug!r}.")
-    body = one_off_opening_json(row)
+        raise ApiError.on(404, "id", not_found)
+    body = render(row)
     row.delete()
     return JsonResponse(body)
 

@@ -462,63 +462,48 @@ GET_HOURS = _calendar_operation(
     ],
 )
 
-CLOSURES = {
-    "get": _calendar_operation(
-        "listClosures",
-        "Public holidays and agency closures",
-        {
-            "200": _json("ClosureList", "Every public holiday and agency closure that touches the dates, with its source."),
-            "400": _error("from is not a date, or days is out of range."),
-        },
-        parameters=RANGE,
-    ),
-    "post": _calendar_operation(
-        "addClosure",
-        "Add an agency closure",
-        {
-            "201": _json("Closure", "The closure was stored."),
-            "400": _error("A field is missing or invalid; nothing was stored."),
-        },
-        requestBody={"required": True, "content": {"application/json": {"schema": _ref("ClosureInput")}}},
-    ),
-}
+def _calendar_children(schema: str, noun: str, list_description: str, invalid: str) -> tuple[dict, dict]:
+    """Describe the list, add and remove operations of a calendar's closures or one-off openings."""
+    collection = {
+        "get": _calendar_operation(
+            f"list{schema}s",
+            f"List {noun}s",
+            {"200": _json(f"{schema}List", list_description), "400": _error("from is not a date, or days is out of range.")},
+            parameters=RANGE,
+        ),
+        "post": _calendar_operation(
+            f"add{schema}",
+            f"Add {_with_article(noun)}",
+            {"201": _json(schema, f"The {noun} was stored."), "400": _error(invalid)},
+            requestBody={"required": True, "content": {"application/json": {"schema": _ref(f"{schema}Input")}}},
+        ),
+    }
+    remove = _calendar_operation(
+        f"delete{schema}",
+        f"Remove {_with_article(noun)}",
+        {"200": _json(schema, f"The {noun} that was removed.")},
+        parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+    )
+    remove["responses"]["404"] = _error(f"No calendar with this slug, or no {noun} with this id in it.")
+    return collection, {"delete": remove}
 
-DELETE_CLOSURE = _calendar_operation(
-    "deleteClosure",
-    "Remove an agency closure",
-    {"200": _json("Closure", "The closure that was removed.")},
-    parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+
+def _with_article(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+CLOSURES, CLOSURE = _calendar_children(
+    "Closure",
+    "agency closure",
+    "Every public holiday and agency closure that touches the dates, with its source, ordered by first day.",
+    "A field is missing or invalid; nothing was stored.",
 )
-DELETE_CLOSURE["responses"]["404"] = _error("No calendar with this slug, or no agency closure with this id in it.")
-
-ONE_OFF_OPENINGS = {
-    "get": _calendar_operation(
-        "listOneOffOpenings",
-        "One-off openings",
-        {
-            "200": _json("OneOffOpeningList", "The one-off openings on the dates, ordered by date and time."),
-            "400": _error("from is not a date, or days is out of range."),
-        },
-        parameters=RANGE,
-    ),
-    "post": _calendar_operation(
-        "addOneOffOpening",
-        "Add a one-off opening",
-        {
-            "201": _json("OneOffOpening", "The opening was stored."),
-            "400": _error("A field is missing or invalid, or the opening overlaps another that date; nothing was stored."),
-        },
-        requestBody={"required": True, "content": {"application/json": {"schema": _ref("OneOffOpeningInput")}}},
-    ),
-}
-
-DELETE_ONE_OFF_OPENING = _calendar_operation(
-    "deleteOneOffOpening",
-    "Remove a one-off opening",
-    {"200": _json("OneOffOpening", "The opening that was removed.")},
-    parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+ONE_OFF_OPENINGS, ONE_OFF_OPENING = _calendar_children(
+    "OneOffOpening",
+    "one-off opening",
+    "The one-off openings on the dates, ordered by date and time.",
+    "A field is missing or invalid, or the opening overlaps another that date; nothing was stored.",
 )
-DELETE_ONE_OFF_OPENING["responses"]["404"] = _error("No calendar with this slug, or no one-off opening with this id in it.")
 
 GET_DOCUMENT = {
     "operationId": "getOpenApiDocument",
@@ -554,9 +539,9 @@ DOCUMENT = {
         "/calendars/{slug}": {"get": GET_CALENDAR},
         "/calendars/{slug}/hours": {"get": GET_HOURS},
         "/calendars/{slug}/closures": CLOSURES,
-        "/calendars/{slug}/closures/{id}": {"delete": DELETE_CLOSURE},
+        "/calendars/{slug}/closures/{id}": CLOSURE,
         "/calendars/{slug}/one-off-openings": ONE_OFF_OPENINGS,
-        "/calendars/{slug}/one-off-openings/{id}": {"delete": DELETE_ONE_OFF_OPENING},
+        "/calendars/{slug}/one-off-openings/{id}": ONE_OFF_OPENING,
         "/openapi.json": {"get": GET_DOCUMENT},
     },
     "components": {

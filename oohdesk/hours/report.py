@@ -1,8 +1,10 @@
 """A description of one moment in a calendar, shared by ``oohdesk hours``, the API and the staff pages."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from oohdesk.configuration.values import format_duration
 from oohdesk.hours.models import BusinessCalendar
 
 
@@ -39,3 +41,18 @@ def report_hours(calendar: BusinessCalendar, at: datetime, added: timedelta | No
         added=added,
         result=hours.add(at, added) if added is not None else None,
     )
+
+
+def report_json(calendar: BusinessCalendar, report: HoursReport, format_time: Callable[[datetime | None], str | None]) -> dict:
+    """Render ``report`` as the object that ``oohdesk hours --json`` and the API print, with ``format_time`` for instants."""
+    return {
+        "calendar": calendar.slug,
+        "at": format_time(report.at),
+        "in_hours": report.in_hours,
+        "next_opening": format_time(report.next_opening),
+        "holiday": report.holiday,
+        "closure": report.closure,
+        "one_off_opening": report.one_off_opening,
+        "add": format_duration(int(report.added.total_seconds())) if report.added is not None else None,
+        "result": format_time(report.result),
+    }

@@ -166,13 +166,7 @@ def add_closure(request, slug: str):
 @login_required
 @require_POST
 def remove_closure(request, slug: str, closure_id: int):
-    _require_staff(request)
-    calendar = get_object_or_404(BusinessCalendar, slug=slug)
-    closure = get_object_or_404(calendar.closures, id=closure_id)
-    closure.delete()
-    logger.info("agency closure removed calendar=%s closure=%s", calendar.slug, closure_id)
-    messages.success(request, f"Removed the closure {closure}.")
-    return redirect("hours-calendar", slug=calendar.slug)
+    return _remove(request, slug, "closures", closure_id, "closure")
 
 
 @login_required
@@ -193,10 +187,15 @@ def add_opening(request, slug: str):
 @login_required
 @require_POST
 def remove_opening(request, slug: str, opening_id: int):
+    return _remove(request, slug, "one_off_openings", opening_id, "one-off opening")
+
+
+def _remove(request, slug: str, related_name: str, row_id: int, noun: str):
+    """Delete one of the calendar's closures or one-off openings, then go back to the calendar."""
     _require_staff(request)
     calendar = get_object_or_404(BusinessCalendar, slug=slug)
-    opening = get_object_or_404(calendar.one_off_openings, id=opening_id)
-    opening.delete()
-    logger.info("one-off opening removed calendar=%s opening=%s", calendar.slug, opening_id)
-    messages.success(request, f"Removed the one-off opening {opening}.")
+    row = get_object_or_404(getattr(calendar, related_name), id=row_id)
+    row.delete()
+    logger.info("%s removed calendar=%s id=%s", noun, calendar.slug, row_id)
+    messages.success(request, f"Removed the {noun} {row}.")
     return redirect("hours-calendar", slug=calendar.slug)

@@ -63,13 +63,17 @@ def _still_closed(ticket: Ticket, at: datetime) -> bool:
     return True
 
 
+def describe_ticket(ticket: Ticket) -> str:
+    """Return the first lines of a notice about ``ticket``: its summary, priority, organisation and site."""
+    return f"{ticket.summary}\n{ticket.get_priority_display()} report from {ticket.organisation} ({ticket.site})"
+
+
 def _notice_body(ticket: Ticket):
     def body_for(member: Member) -> str:
         received = format_local(ticket.received_at, member.zone)
         return (
-            f"{ticket.summary}\n"
-            f"{ticket.get_priority_display()} report from {ticket.organisation} ({ticket.site}), "
-            f"received at {received} and held until working hours. It is now in the working queue."
+            f"{describe_ticket(ticket)}, received at {received} and held until working hours. "
+            "It is now in the working queue."
         )
 
     return body_for

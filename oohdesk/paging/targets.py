@@ -19,6 +19,7 @@ from oohdesk.hours.calendar import WorkingHours
 from oohdesk.paging.escalation import lock_skipping_locked
 from oohdesk.paging.models import EscalationPolicy, Page, ResponseTarget
 from oohdesk.paging.notices import queue_team_notice
+from oohdesk.paging.releases import describe_ticket
 from oohdesk.rota.models import Member
 from oohdesk.tickets.models import Ticket
 from oohdesk.tickets.triage import Priority
@@ -105,10 +106,6 @@ def _reminder_body(target: ResponseTarget):
 
     def body_for(member: Member) -> str:
         due = format_local(target.due_at, member.zone)
-        return (
-            f"{ticket.summary}\n"
-            f"{ticket.get_priority_display()} report from {ticket.organisation} ({ticket.site}). "
-            f"A response was due by {due} and none is recorded yet."
-        )
+        return f"{describe_ticket(ticket)}. A response was due by {due} and none is recorded yet."
 
     return body_for

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from oohdesk.commandline import emit, iso, pick_calendar, read_at
 from oohdesk.configuration.values import format_duration, parse_duration_text
-from oohdesk.hours.report import report_hours
+from oohdesk.hours.report import report_hours, report_json
 from oohdesk.zones import format_local
 
 
@@ -29,19 +29,7 @@ class Command(BaseCommand):
         at = read_at(options["at"], calendar.zone)
         added = _read_duration(options["add"])
         report = report_hours(calendar, at, added)
-        result = {
-            "calendar": calendar.slug,
-            "at": iso(at),
-            "in_hours": report.in_hours,
-            "next_opening": iso(report.next_opening),
-            "holiday": report.holiday,
-            "closure": report.closure,
-            "one_off_opening": report.one_off_opening,
-        }
-        if added is not None:
-            result["add"] = format_duration(int(added.total_seconds()))
-            result["result"] = iso(report.result)
-        emit(self, result, options["json"], _describe(calendar, report))
+        emit(self, report_json(calendar, report, iso), options["json"], _describe(calendar, report))
 
 
 def _read_duration(text: str | None) -> timedelta | None:
