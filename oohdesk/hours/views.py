@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from oohdesk.configuration.values import format_duration, format_opening, parse_duration_text
 from oohdesk.hours.closures import Source
 from oohdesk.hours.forms import ClosureForm, OneOffOpeningForm
-from oohdesk.hours.models import WEEKDAYS, BusinessCalendar
+from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, Closure
 from oohdesk.hours.report import HoursReport, report_hours
 from oohdesk.zones import format_local, parse_instant
 
@@ -152,15 +152,8 @@ def _require_staff(request) -> None:
 def add_closure(request, slug: str):
     _require_staff(request)
     calendar = get_object_or_404(BusinessCalendar, slug=slug)
-    form = ClosureForm(request.POST, prefix="closure")
-    form.instance.calendar = calendar
-    if not form.is_valid():
-        return _render_detail(request, calendar, form, _opening_form(calendar), status=400)
-    with transaction.atomic():
-        closure = form.save()
-    logger.info("agency closure added calendar=%s closure=%s", calendar.slug, closure.id)
-    messages.success(request, f"Added the closure {closure}.")
-    return redirect("hours-calendar", slug=calendar.slug)
+    form = ClosureForm(request.POST, prefix="closure", instance=Closure(calendar=calendar))
+    return _add(request, calendar, form, _opening_form(calendar), "closure")
 
 
 @login_required
@@ -175,12 +168,18 @@ def add_opening(request, slug: str):
     _require_staff(request)
     calendar = get_object_or_404(BusinessCalendar, slug=slug)
     form = _opening_form(calendar, request.POST)
+    return _add(request, calendar, ClosureForm(prefix="closure"), form, "one-off opening")
+
+
+def _add(request, calendar: BusinessCalendar, closure_form, opening_form, noun: str):
+    """Save whichever of the two forms was posted, or show the page again with its errors."""
+    form = closure_form if closure_form.is_bound else opening_form
     if not form.is_valid():
-        return _render_detail(request, calendar, ClosureForm(prefix="closure"), form, status=400)
+        return _render_detail(request, calendar, closure_form, opening_form, status=400)
     with transaction.atomic():
-        opening = form.save()
-    logger.info("one-off opening added calendar=%s opening=%s", calendar.slug, opening.id)
-    messages.success(request, f"Added the one-off opening {opening}.")
+        row = form.save()
+    logger.info("%s added calendar=%s id=%s", noun, calendar.slug, row.id)
+    messages.success(request, f"Added the {noun} {row}.")
     return redirect("hours-calendar", slug=calendar.slug)
 
 
