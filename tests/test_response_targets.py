@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from calendars import uk
+from oohdesk.api.models import ApiToken
 from oohdesk.paging.engine import run_once
 from oohdesk.paging.escalation import acknowledge
 from oohdesk.paging.models import DemoPhoneMessage, NotificationAttempt, Page, ResponseTarget
@@ -133,7 +134,12 @@ def test_triage_shows_respond_by(team, targets):
     assert json.loads(output.getvalue())["respond_by"] == "2026-12-07T10:30:00+00:00"
 
 
-def test_api_ticket_shows_respond_by(client, team, targets, time_machine):
+def test_api_ticket_shows_respond_by(client, team, targets, time_machine, django_user_model):
+    user = django_user_model.objects.create_user(username="erin", is_staff=True)
+    _token, secret = ApiToken.issue(user, "tests")
     time_machine.move_to(FRIDAY_AFTERNOON, tick=False)
-    response = client.post("/api/v1/tickets", report_body(site_down=False, affects_half=False), content_type="application/json")
-    assert response.json()["respond_by"] == "2026-12-07T10:30:00Z"
+    created = client.post("/api/v1/tickets", report_body(site_down=False, affects_half=False), content_type="application/json")
+    # The customer's helpdesk does not see the agency's own target.
+    assert "respond_by" not in created.json()
+    detail = client.get(f"/api/v1/tickets/{created.json()['ref']}", headers={"Authorization": f"Bearer {secret}"})
+    assert detail.json()["respond_by"] == "2026-12-07T10:30:00Z"

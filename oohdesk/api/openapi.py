@@ -78,13 +78,6 @@ TICKET_PROPERTIES = {
         **NULLABLE_DATE_TIME,
         "description": "When a P3 report held out of hours joins the working queue; null otherwise.",
     },
-    "respond_by": {
-        **NULLABLE_DATE_TIME,
-        "description": (
-            "When a response is due under the team's escalation policy: clock time for P1 and P2, working "
-            "time in the team's calendar for P3. Null when the policy sets no target for the priority."
-        ),
-    },
     "next_steps": {"type": "string", "description": "What happens next, in words for the customer."},
     "status_url": {"type": "string", "format": "uri", "description": "The customer's private status page."},
 }
@@ -218,7 +211,17 @@ SCHEMAS = {
     "TicketReport": _report_schema(),
     "Ticket": _closed_object(TICKET_PROPERTIES),
     "TicketDetail": _closed_object(
-        {**TICKET_PROPERTIES, "page": {**_nullable(_ref("Page")), "description": "Null when the ticket did not page."}}
+        {
+            **TICKET_PROPERTIES,
+            "respond_by": {
+                **NULLABLE_DATE_TIME,
+                "description": (
+                    "When a response is due under the team's escalation policy: clock time for P1 and P2, working "
+                    "time in the team's calendar for P3. Null when the policy sets no target for the priority."
+                ),
+            },
+            "page": {**_nullable(_ref("Page")), "description": "Null when the ticket did not page."},
+        }
     ),
     "Page": _closed_object(
         {

@@ -126,7 +126,6 @@ def ticket_json(ticket: Ticket) -> dict:
         "out_of_hours": ticket.out_of_hours,
         "received_at": isoformat(ticket.received_at),
         "release_at": isoformat(ticket.release_at),
-        "respond_by": isoformat(_respond_by(ticket)),
         "next_steps": status.next_steps(ticket),
         "status_url": links.status_url(ticket.ref),
     }
@@ -138,8 +137,9 @@ def _respond_by(ticket: Ticket):
 
 
 def ticket_detail_json(ticket: Ticket) -> dict:
+    """Render a ticket for staff: the customer's view plus its page and response target."""
     page = getattr(ticket, "page", None)
-    return {**ticket_json(ticket), "page": page_json(page) if page else None}
+    return {**ticket_json(ticket), "respond_by": isoformat(_respond_by(ticket)), "page": page_json(page) if page else None}
 
 
 def load_ticket(**lookup) -> Ticket | None:
