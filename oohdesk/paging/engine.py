@@ -24,19 +24,14 @@ from oohdesk.paging.escalation import escalate_due_pages
 from oohdesk.paging.models import EngineHeartbeat
 from oohdesk.paging.releases import release_held_tickets
 from oohdesk.paging.targets import remind_overdue_tickets
+from oohdesk.paging.wakeup import wake, work_waiting
+
+# wake and work_waiting stay importable from here, where callers found them first.
+__all__ = ["Engine", "run_once", "wake", "work_waiting"]
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = timedelta(seconds=10)
-
-# Set by the web process when it commits new work, so an engine in the same
-# process (``oohdesk serve``) starts at once instead of at its next poll.
-work_waiting = threading.Event()
-
-
-def wake() -> None:
-    work_waiting.set()
-
 
 class Engine:
     def __init__(self, workers: int | None = None, poll_seconds: float | None = None):

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from django.db import transaction
 
-from oohdesk.paging import engine
 from oohdesk.paging.models import NotificationAttempt
+from oohdesk.paging.wakeup import wake
 from oohdesk.rota.models import Member, Team
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def queue_notice(member: Member, title: str, body: str, at: datetime) -> list[No
             )
             for method in member.contact_methods.all()
         ]
-        transaction.on_commit(engine.wake)
+        transaction.on_commit(wake)
     if not attempts:
         logger.warning("notice not queued: no contact method member=%s", member.id)
     return attempts
