@@ -125,6 +125,12 @@ def test_add_zero():
     assert OFFICE.add(utc(2026, 12, 2, 17, 30), timedelta(0)) == utc(2026, 12, 3, 9, 0)
 
 
+def test_add_uses_up_day():
+    # 7h30 from midnight is the whole working day, so it ends at the closing time, not the next opening.
+    assert LUNCH.add(utc(2026, 1, 1, 0, 0), timedelta(minutes=450)) == utc(2026, 1, 1, 17, 30)
+    assert LUNCH.add(utc(2026, 1, 1, 0, 0), timedelta(minutes=451)) == utc(2026, 1, 2, 9, 1)
+
+
 def test_add_skips_lunch():
     assert LUNCH.add(utc(2026, 12, 7, 11, 30), timedelta(hours=2)) == utc(2026, 12, 7, 14, 30)
 
@@ -157,9 +163,11 @@ def test_add_near_year_9999():
 @given(
     st.datetimes(min_value=utc(2026, 1, 1).replace(tzinfo=None), max_value=utc(2028, 12, 31).replace(tzinfo=None)),
     st.integers(min_value=0, max_value=60 * 60),
-    st.integers(min_value=0, max_value=60 * 60),
+    st.integers(min_value=1, max_value=60 * 60),
 )
 def test_add_is_additive(naive, first_minutes, second_minutes):
+    # The second step is at least a minute: adding nothing to a closing instant
+    # moves it to the next opening, which the single add does not do.
     at = naive.replace(tzinfo=ZoneInfo("UTC"))
     first, second = timedelta(minutes=first_minutes), timedelta(minutes=second_minutes)
     assert LUNCH.add(at, first + second) == LUNCH.add(LUNCH.add(at, first), second)
