@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("oohdesk.paging.urls")),
     path("", include("oohdesk.front.urls")),
     path("", include("oohdesk.rota.urls")),
+    path("", include("oohdesk.hours.urls")),
 ]

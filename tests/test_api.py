@@ -830,12 +830,25 @@ def url_templates() -> set[str]:
     return {"/" + re.sub(r"<[^>]+>", "{}", route) for route in routes if not route.startswith("^")}
 
 
+CALENDAR_PATHS = {
+    "/calendars": ["get"],
+    "/calendars/{slug}": ["get"],
+    "/calendars/{slug}/hours": ["get"],
+    "/calendars/{slug}/closures": ["get", "post"],
+    "/calendars/{slug}/closures/{id}": ["delete"],
+    "/calendars/{slug}/one-off-openings": ["get", "post"],
+    "/calendars/{slug}/one-off-openings/{id}": ["delete"],
+}
+
+
 @pytest.mark.django_db
 def test_document_lists_every_path(document):
     assert document["openapi"].startswith("3.1")
     described = {re.sub(r"\{[^}]+\}", "{}", path) for path in document["paths"]}
     assert described == url_templates()
-    assert set(document["paths"]) == {"/tickets", "/tickets/{ref}", "/oncall", "/rota/check", "/pages/{id}/ack", "/openapi.json"}
+    assert set(document["paths"]) == {
+        "/tickets", "/tickets/{ref}", "/oncall", "/rota/check", "/pages/{id}/ack", "/openapi.json", *CALENDAR_PATHS,
+    }
 
 
 @pytest.mark.django_db
@@ -854,6 +867,7 @@ def test_document_marks_staff_calls(document):
         ("/rota/check", "get"): [{"bearerAuth": []}],
         ("/pages/{id}/ack", "post"): [{"bearerAuth": []}],
         ("/openapi.json", "get"): [],
+        **{(path, method): [{"bearerAuth": []}] for path, methods in CALENDAR_PATHS.items() for method in methods},
     }
 
 

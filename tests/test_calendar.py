@@ -95,3 +95,91 @@ def test_opening_is_local_nine(zone_name):
     local = opening.astimezone(zone)
     assert (local.hour, local.minute) == (9, 0)
     assert local.weekday() < 5
+
+
+# Adding working time.
+
+ALWAYS = WorkingHours(LONDON, [Interval(day, time(0), time(0)) for day in range(7)])
+LUNCH = WorkingHours(LONDON, [Interval(day, time(9), time(12, 30)) for day in range(5)] + [Interval(day, time(13, 30), time(17, 30)) for day in range(5)])
+
+
+def test_add_within_day():
+    assert OFFICE.add(utc(2026, 12, 2, 10, 0), timedelta(hours=4)) == utc(2026, 12, 2, 14, 0)
+
+
+def test_add_over_weekend():
+    # Friday 15:00 plus 4 working hours: 2h30 on Friday, 1h30 on Monday.
+    assert OFFICE.add(utc(2026, 12, 4, 15, 0), timedelta(hours=4)) == utc(2026, 12, 7, 10, 30)
+
+
+def test_add_from_out_of_hours():
+    assert OFFICE.add(utc(2026, 12, 5, 3, 0), timedelta(hours=4)) == utc(2026, 12, 7, 13, 0)
+
+
+def test_add_to_closing_time():
+    assert OFFICE.add(utc(2026, 12, 2, 13, 30), timedelta(hours=4)) == utc(2026, 12, 2, 17, 30)
+
+
+def test_add_zero():
+    assert OFFICE.add(utc(2026, 12, 2, 10, 0), timedelta(0)) == utc(2026, 12, 2, 10, 0)
+    assert OFFICE.add(utc(2026, 12, 2, 17, 30), timedelta(0)) == utc(2026, 12, 3, 9, 0)
+
+
+def test_add_uses_up_day():
+    # 7h30 from midnight is the whole working day, so it ends at the closing time, not the next opening.
+    assert LUNCH.add(utc(2026, 1, 1, 0, 0), timedelta(minutes=450)) == utc(2026, 1, 1, 17, 30)
+    assert LUNCH.add(utc(2026, 1, 1, 0, 0), timedelta(minutes=451)) == utc(2026, 1, 2, 9, 1)
+
+
+def test_add_skips_lunch():
+    assert LUNCH.add(utc(2026, 12, 7, 11, 30), timedelta(hours=2)) == utc(2026, 12, 7, 14, 30)
+
+
+def test_add_across_spring_change():
+    # Friday 27 March 2026 16:00 GMT; Monday 30 March opens at 09:00 BST, 08:00 UTC.
+    assert OFFICE.add(utc(2026, 3, 27, 16, 0), timedelta(hours=4)) == utc(2026, 3, 30, 10, 30)
+
+
+def test_add_round_the_clock_counts_elapsed():
+    # The night of 28 March 2027 has 23 hours, so 2 hours from 00:30 GMT is 03:30 BST.
+    assert ALWAYS.add(utc(2027, 3, 28, 0, 30), timedelta(hours=2)) == utc(2027, 3, 28, 2, 30)
+    assert ALWAYS.add(utc(2026, 10, 25, 0, 30), timedelta(hours=2)) == utc(2026, 10, 25, 2, 30)
+
+
+def test_add_never_open():
+    assert WorkingHours(LONDON, []).add(utc(2026, 12, 2, 10, 0), timedelta(hours=1)) is None
+
+
+def test_add_negative_rejected():
+    with pytest.raises(ValueError):
+        OFFICE.add(utc(2026, 12, 2, 10, 0), timedelta(hours=-1))
+
+
+def test_add_near_year_9999():
+    assert OFFICE.add(utc(9998, 12, 1, 10, 0), timedelta(hours=100_000)) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=utc(2026, 1, 1).replace(tzinfo=None), max_value=utc(2028, 12, 31).replace(tzinfo=None)),
+    st.integers(min_value=0, max_value=60 * 60),
+    st.integers(min_value=1, max_value=60 * 60),
+)
+def test_add_is_additive(naive, first_minutes, second_minutes):
+    # The second step is at least a minute: adding nothing to a closing instant
+    # moves it to the next opening, which the single add does not do.
+    at = naive.replace(tzinfo=ZoneInfo("UTC"))
+    first, second = timedelta(minutes=first_minutes), timedelta(minutes=second_minutes)
+    assert LUNCH.add(at, first + second) == LUNCH.add(LUNCH.add(at, first), second)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=utc(2026, 1, 1).replace(tzinfo=None), max_value=utc(2028, 12, 31).replace(tzinfo=None)),
+    st.integers(min_value=1, max_value=60 * 60),
+)
+def test_add_ends_in_hours(naive, minutes):
+    at = naive.replace(tzinfo=ZoneInfo("UTC"))
+    result = LUNCH.add(at, timedelta(minutes=minutes))
+    assert result > at
+    assert LUNCH.is_open(result - timedelta(microseconds=1))

@@ -36,6 +36,11 @@ def test_hours_reports_next_opening(calendar):
         "at": "2026-12-04T17:30:00+00:00",
         "in_hours": False,
         "next_opening": "2026-12-07T09:00:00+00:00",
+        "holiday": None,
+        "closure": None,
+        "one_off_opening": None,
+        "add": None,
+        "result": None,
     }
 
 
@@ -47,7 +52,9 @@ def test_hours_in_hours(calendar):
 @pytest.mark.django_db
 def test_triage_urgent_out_of_hours(team):
     result = run_json("triage", "--q1", "yes", "--q2", "yes", "--at", "2026-12-05T03:00")
-    assert result == {"priority": "P1", "pages": True, "out_of_hours": True, "on_call": "Bob", "release_at": None}
+    assert result == {
+        "priority": "P1", "pages": True, "out_of_hours": True, "on_call": "Bob", "release_at": None, "respond_by": None,
+    }
 
 
 @pytest.mark.django_db

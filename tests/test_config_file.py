@@ -436,7 +436,10 @@ VALIDATION_CASES = [
     (set_in(["calendars", 0, "slug"], "always open"), 'calendars[0].slug: "always open" is not a slug'),
     (set_in(["calendars", 0, "name"], ""), 'calendars[0].name: "" is not a name'),
     (set_in(["calendars", 1, "opening_hours", "monday"], ["9am-5pm"]), "calendars[1].opening_hours.monday[0]: \"9am-5pm\" is not an opening"),
-    (set_in(["calendars", 1, "opening_hours", "monday"], ["09:00-24:00"]), 'calendars[1].opening_hours.monday[0]: "24:00" is not a time'),
+    (
+        set_in(["calendars", 1, "opening_hours", "monday"], ["24:00-09:00"]),
+        'calendars[1].opening_hours.monday[0]: "24:00-09:00" opens at 24:00, which is only a closing time',
+    ),
     (
         set_in(["calendars", 1, "opening_hours", "monday"], ["17:30-09:00"]),
         'calendars[1].opening_hours.monday[0]: "17:30-09:00" does not close after it opens',

@@ -5,6 +5,8 @@ against this document also catch a key the views add without describing it
 here. Enums and maximum lengths are read from the models to stay in step.
 """
 
+from oohdesk.hours.closures import Source
+from oohdesk.hours.models import WEEKDAYS
 from oohdesk.paging.models import Page
 from oohdesk.rota.health import PROBLEM_CODES
 from oohdesk.rota.oncall import MAX_RANGE, OVERRIDE, ROTA
@@ -91,6 +93,107 @@ def _closed_object(properties: dict, description: str = "") -> dict:
     return schema
 
 
+DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD in the calendar's zone."}
+OPENING = {
+    "type": "string",
+    "pattern": "^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$",
+    "description": "HH:MM-HH:MM in the calendar's wall-clock time; the closing time is exclusive and 00:00 closes at midnight.",
+}
+NULLABLE_NAME = {"type": ["string", "null"]}
+
+CALENDAR_SCHEMAS = {
+    "Region": _closed_object(
+        {
+            "country": {"type": "string", "description": "ISO 3166-1 country code, such as GB."},
+            "subdivision": {"type": ["string", "null"], "description": "Such as ENG, WLS, SCT or NIR for GB."},
+            "name": {"type": "string", "description": "For people, such as Scotland (GB-SCT)."},
+        },
+        "The region whose public holidays, substitute days included, close the calendar.",
+    ),
+    "Calendar": _closed_object(
+        {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "time_zone": {"type": "string", "description": "IANA time zone of the opening hours."},
+            "region": {**_nullable(_ref("Region")), "description": "Null for a calendar without public holidays."},
+            "opening_hours": _closed_object(
+                {day: {"type": "array", "items": OPENING} for day in WEEKDAYS},
+                "Weekly openings by weekday; an empty list is closed all day.",
+            ),
+        }
+    ),
+    "CalendarList": _closed_object({"calendars": {"type": "array", "items": _ref("Calendar")}}),
+    "HoursAnswer": _closed_object(
+        {
+            "calendar": {"type": "string"},
+            "at": DATE_TIME,
+            "in_hours": {"type": "boolean"},
+            "next_opening": {**NULLABLE_DATE_TIME, "description": "The first start of working hours after at; null if none within 400 days."},
+            "holiday": {**NULLABLE_NAME, "description": "The region's public holiday on the local date of at."},
+            "closure": {**NULLABLE_NAME, "description": "The agency's closure covering the local date of at."},
+            "one_off_opening": {**NULLABLE_NAME, "description": "A one-off opening on that date, which replaces its usual hours."},
+            "add": {"type": ["string", "null"], "description": "The working time added, as sent in add; null without add."},
+            "result": {
+                **NULLABLE_DATE_TIME,
+                "description": "at plus add of working time; null without add, or when the calendar cannot provide it within ten years.",
+            },
+        }
+    ),
+    "Closure": _closed_object(
+        {
+            "id": {"type": ["integer", "null"], "description": "The agency closure's id, for DELETE; null for a public holiday."},
+            "name": {"type": "string"},
+            "first_day": DATE,
+            "last_day": {**DATE, "description": "Inclusive."},
+            "source": {"enum": [Source.REGION, Source.AGENCY], "description": "region: a public holiday; agency: the agency's own closure."},
+        }
+    ),
+    "ClosureList": _closed_object(
+        {
+            "calendar": {"type": "string"},
+            "region": _nullable(_ref("Region")),
+            "from": DATE,
+            "to": DATE,
+            "closures": {"type": "array", "items": _ref("Closure"), "description": "Ordered by first day."},
+        }
+    ),
+    "ClosureInput": {
+        "type": "object",
+        "required": ["name", "first_day"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "first_day": DATE,
+            "last_day": {**DATE, "description": "Inclusive; the first day when left out."},
+        },
+    },
+    "OneOffOpening": _closed_object(
+        {"id": {"type": "integer"}, "name": {"type": "string"}, "date": DATE, "hours": OPENING}
+    ),
+    "OneOffOpeningList": _closed_object(
+        {
+            "calendar": {"type": "string"},
+            "from": DATE,
+            "to": DATE,
+            "one_off_openings": {"type": "array", "items": _ref("OneOffOpening")},
+        }
+    ),
+    "OneOffOpeningInput": {
+        "type": "object",
+        "description": (
+            "Working hours on one date. The one-off openings of a date replace its weekly hours and open it "
+            "even on a public holiday or an agency closure."
+        ),
+        "required": ["name", "date", "opens", "closes"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "date": DATE,
+            "opens": {"type": "string", "description": "HH:MM."},
+            "closes": {"type": "string", "description": "HH:MM, exclusive; 24:00 or 00:00 closes at midnight."},
+        },
+    },
+}
+
+
 SCHEMAS = {
     "Errors": {
         "type": "object",
@@ -111,7 +214,17 @@ SCHEMAS = {
     "TicketReport": _report_schema(),
     "Ticket": _closed_object(TICKET_PROPERTIES),
     "TicketDetail": _closed_object(
-        {**TICKET_PROPERTIES, "page": {**_nullable(_ref("Page")), "description": "Null when the ticket did not page."}}
+        {
+            **TICKET_PROPERTIES,
+            "respond_by": {
+                **NULLABLE_DATE_TIME,
+                "description": (
+                    "When a response is due under the team's escalation policy: clock time for P1 and P2, working "
+                    "time in the team's calendar for P3. Null when the policy sets no target for the priority."
+                ),
+            },
+            "page": {**_nullable(_ref("Page")), "description": "Null when the ticket did not page."},
+        }
     ),
     "Page": _closed_object(
         {
@@ -178,6 +291,7 @@ SCHEMAS = {
     "RotaCheck": _closed_object(
         {"problems": {"type": "array", "items": _ref("RotaProblem"), "description": "Empty when every rota is healthy."}}
     ),
+    **CALENDAR_SCHEMAS,
     "AckResult": _closed_object(
         {
             "acknowledged": {
@@ -359,6 +473,124 @@ ACKNOWLEDGE_PAGE = {
     },
 }
 
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The calendar's slug."}
+RANGE = [
+    {
+        "name": "from",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "format": "date"},
+        "description": "The first date, YYYY-MM-DD; today in the calendar's zone if left out.",
+    },
+    {
+        "name": "days",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 3660},
+        "description": "How many dates from the first, 365 if left out.",
+    },
+]
+NO_CALENDAR = _error("No calendar with this slug.")
+
+
+def _calendar_operation(operation_id: str, summary: str, responses: dict, parameters=(), **extra) -> dict:
+    """Describe a staff operation on one calendar, with the slug parameter and the errors every one of them has."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "security": STAFF,
+        **extra,
+        "parameters": [SLUG, *parameters],
+        "responses": {**responses, **AUTH_ERRORS, "404": NO_CALENDAR},
+    }
+
+
+LIST_CALENDARS = {
+    "operationId": "listCalendars",
+    "summary": "Business calendars",
+    "security": STAFF,
+    "responses": {"200": _json("CalendarList", "Every calendar, ordered by slug."), **AUTH_ERRORS},
+}
+
+GET_CALENDAR = _calendar_operation("getCalendar", "One business calendar", {"200": _json("Calendar", "The calendar.")})
+
+GET_HOURS = _calendar_operation(
+    "getCalendarHours",
+    "In working hours? Next opening? Plus N working hours",
+    {
+        "200": _json("HoursAnswer", "The answer, as oohdesk hours --json gives it."),
+        "400": _error("at is not ISO 8601, or add is not a duration."),
+    },
+    description=(
+        "The same answer as the form, the command line and the paging engine give, from one calendar code. "
+        "Working time skips weekends, the region's public holidays and the agency's closures, and counts "
+        "elapsed time across clock changes."
+    ),
+    parameters=[
+        {
+            "name": "at",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": (
+                "An ISO 8601 date and time; now if left out. A time without an offset is read in the "
+                "calendar's zone, a skipped time taking the offset before the change and a repeated one "
+                "meaning its first occurrence. Encode + as %2B."
+            ),
+        },
+        {
+            "name": "add",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Working time to add to at: whole seconds, or a whole number followed by s, m or h, such as 4h.",
+        },
+    ],
+)
+
+def _calendar_children(schema: str, noun: str, list_description: str, invalid: str) -> tuple[dict, dict]:
+    """Describe the list, add and remove operations of a calendar's closures or one-off openings."""
+    collection = {
+        "get": _calendar_operation(
+            f"list{schema}s",
+            f"List {noun}s",
+            {"200": _json(f"{schema}List", list_description), "400": _error("from is not a date, or days is out of range.")},
+            parameters=RANGE,
+        ),
+        "post": _calendar_operation(
+            f"add{schema}",
+            f"Add {_with_article(noun)}",
+            {"201": _json(schema, f"The {noun} was stored."), "400": _error(invalid)},
+            requestBody={"required": True, "content": {"application/json": {"schema": _ref(f"{schema}Input")}}},
+        ),
+    }
+    remove = _calendar_operation(
+        f"delete{schema}",
+        f"Remove {_with_article(noun)}",
+        {"200": _json(schema, f"The {noun} that was removed.")},
+        parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+    )
+    remove["responses"]["404"] = _error(f"No calendar with this slug, or no {noun} with this id in it.")
+    return collection, {"delete": remove}
+
+
+def _with_article(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+CLOSURES, CLOSURE = _calendar_children(
+    "Closure",
+    "agency closure",
+    "Every public holiday and agency closure that touches the dates, with its source, ordered by first day.",
+    "A field is missing or invalid; nothing was stored.",
+)
+ONE_OFF_OPENINGS, ONE_OFF_OPENING = _calendar_children(
+    "OneOffOpening",
+    "one-off opening",
+    "The one-off openings on the dates, ordered by date and time.",
+    "A field is missing or invalid, or the opening overlaps another that date; nothing was stored.",
+)
+
 GET_DOCUMENT = {
     "operationId": "getOpenApiDocument",
     "summary": "This document",
@@ -377,7 +609,8 @@ DOCUMENT = {
         "title": "oohdesk API",
         "version": "1",
         "description": (
-            "Report issues, look up tickets, see who is on call, check the rotas and acknowledge pages. Errors have the "
+            "Report issues, look up tickets, see who is on call, check the rotas, acknowledge pages, and read and "
+            "change business calendars. Errors have the "
             "shape {\"errors\": {\"field\": [\"message\"]}}. A method an endpoint does not support gets "
             "405 and an unknown URL gets 404, both with that shape."
         ),
@@ -389,6 +622,13 @@ DOCUMENT = {
         "/oncall": {"get": GET_ON_CALL},
         "/rota/check": {"get": GET_ROTA_CHECK},
         "/pages/{id}/ack": {"post": ACKNOWLEDGE_PAGE},
+        "/calendars": {"get": LIST_CALENDARS},
+        "/calendars/{slug}": {"get": GET_CALENDAR},
+        "/calendars/{slug}/hours": {"get": GET_HOURS},
+        "/calendars/{slug}/closures": CLOSURES,
+        "/calendars/{slug}/closures/{id}": CLOSURE,
+        "/calendars/{slug}/one-off-openings": ONE_OFF_OPENINGS,
+        "/calendars/{slug}/one-off-openings/{id}": ONE_OFF_OPENING,
         "/openapi.json": {"get": GET_DOCUMENT},
     },
     "components": {

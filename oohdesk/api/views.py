@@ -133,13 +133,19 @@ def ticket_json(ticket: Ticket) -> dict:
     }
 
 
+def _respond_by(ticket: Ticket):
+    target = getattr(ticket, "response_target", None)
+    return target.due_at if target else None
+
+
 def ticket_detail_json(ticket: Ticket) -> dict:
+    """Render a ticket for staff: the customer's view plus its page and response target."""
     page = getattr(ticket, "page", None)
-    return {**ticket_json(ticket), "page": page_json(page) if page else None}
+    return {**ticket_json(ticket), "respond_by": isoformat(_respond_by(ticket)), "page": page_json(page) if page else None}
 
 
 def load_ticket(**lookup) -> Ticket | None:
-    related = ("team__calendar", "page__policy", "page__acknowledged_by")
+    related = ("team__calendar", "page__policy", "page__acknowledged_by", "response_target")
     return Ticket.objects.select_related(*related).filter(**lookup).first()
 
 

@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from oohdesk.configuration.schema import (
     CalendarSpec,
+    ClosureSpec,
     ContactMethodSpec,
     Existing,
     KEEP,
     MemberSpec,
     OverrideSpec,
+    OneOffOpeningSpec,
     PolicySpec,
     RotaSpec,
     TeamSpec,
@@ -34,7 +36,7 @@ from oohdesk.configuration.values import (
     format_opening,
     show,
 )
-from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, OpeningInterval
+from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, Closure, OneOffOpening, OpeningInterval
 from oohdesk.paging.models import ContactMethod, EscalationPolicy, EscalationStep
 from oohdesk.rota.changes import Settings, change_rota, store_order
 from oohdesk.rota.models import Member, Rota, Team
@@ -46,6 +48,9 @@ logger = logging.getLogger(__name__)
 DISPLAY = {
     "ack_timeout.P1": format_duration,
     "ack_timeout.P2": format_duration,
+    "response_target.P1": format_duration,
+    "response_target.P2": format_duration,
+    "response_target.P3": format_duration,
     "handover.weekday": lambda weekday: WEEKDAYS[weekday],
     "handover.time": format_clock_time,
     "start_date": lambda day: day.isoformat(),
@@ -85,7 +90,7 @@ def _existing() -> Existing:
 
 
 def _show(key: str, value) -> str:
-    if value is None:
+    if value is None or value == "":
         return "none"
     if hasattr(value, "slug"):
         return value.slug
@@ -118,10 +123,19 @@ def _upsert(model, lookup: dict, label: str, fields: list[tuple[str, str, object
 
 def apply_calendar(spec: CalendarSpec) -> list[str]:
     label = f"calendar {spec.slug}"
-    fields = [("name", "name", spec.name), ("time_zone", "time_zone", spec.time_zone)]
+    fields = [
+        ("name", "name", spec.name),
+        ("time_zone", "time_zone", spec.time_zone),
+        ("region.country", "country", spec.country),
+        ("region.subdivision", "subdivision", spec.subdivision),
+    ]
     calendar, created, changes = _upsert(BusinessCalendar, {"slug": spec.slug}, label, fields)
-    opening_changes = sync_openings(calendar, spec.openings, label)
-    return changes if created else changes + opening_changes
+    child_changes = sync_openings(calendar, spec.openings, label)
+    if spec.closures is not None:
+        child_changes += sync_closures(calendar, spec.closures, label)
+    if spec.one_off_openings is not None:
+        child_changes += sync_one_off_openings(calendar, spec.one_off_openings, label)
+    return changes if created else changes + child_changes
 
 
 def sync_openings(calendar: BusinessCalendar, desired: frozenset, label: str) -> list[str]:
@@ -142,6 +156,66 @@ def _describe_opening(key: tuple) -> str:
     return f"{WEEKDAYS[weekday]} {format_opening(opens, closes)}"
 
 
+def sync_closures(calendar: BusinessCalendar, desired: tuple[ClosureSpec, ...], label: str) -> list[str]:
+    """Make the calendar's agency closures match ``desired``, matching stored rows by their dates.
+
+    A matched row keeps its id and only its name is updated.
+    """
+    desired_by_key = {(spec.first_day, spec.last_day): spec for spec in desired}
+    matched: dict[tuple, Closure] = {}
+    changes = []
+    for row in calendar.closures.order_by("first_day", "last_day", "id"):
+        key = (row.first_day, row.last_day)
+        if key in desired_by_key and key not in matched:
+            matched[key] = row
+            continue
+        row.delete()
+        changes.append(f"{label}: closure {_describe_closure(row)} removed")
+    for key, spec in sorted(desired_by_key.items()):
+        row = matched.get(key)
+        if row is None:
+            row = Closure.objects.create(calendar=calendar, name=spec.name, first_day=spec.first_day, last_day=spec.last_day)
+            changes.append(f"{label}: closure {_describe_closure(row)} added")
+        elif row.name != spec.name:
+            changes.append(f"{label}: closure {_describe_closure(row)} renamed to {show(spec.name)}")
+            row.name = spec.name
+            row.save(update_fields=["name"])
+    return changes
+
+
+def _describe_closure(row: Closure) -> str:
+    days = row.first_day.isoformat()
+    if row.last_day != row.first_day:
+        days += f" to {row.last_day.isoformat()}"
+    return f"{days} {show(row.name)}"
+
+
+def sync_one_off_openings(calendar: BusinessCalendar, desired: tuple[OneOffOpeningSpec, ...], label: str) -> list[str]:
+    """Make the calendar's one-off openings match ``desired``, matching stored rows by date and hours."""
+    stored = {(row.date, row.opens, row.closes): row for row in calendar.one_off_openings.all()}
+    names_by_key = {(spec.day, opens, closes): spec.name for spec in desired for opens, closes in spec.openings}
+    changes = []
+    for key in sorted(stored.keys() - names_by_key.keys()):
+        stored[key].delete()
+        changes.append(f"{label}: one-off opening {_describe_one_off(key)} removed")
+    for key in sorted(names_by_key):
+        row = stored.get(key)
+        if row is None:
+            day, opens, closes = key
+            OneOffOpening.objects.create(calendar=calendar, date=day, opens=opens, closes=closes, name=names_by_key[key])
+            changes.append(f"{label}: one-off opening {_describe_one_off(key)} added")
+        elif row.name != names_by_key[key]:
+            changes.append(f"{label}: one-off opening {_describe_one_off(key)} renamed to {show(names_by_key[key])}")
+            row.name = names_by_key[key]
+            row.save(update_fields=["name"])
+    return changes
+
+
+def _describe_one_off(key: tuple) -> str:
+    day, opens, closes = key
+    return f"{day.isoformat()} {format_opening(opens, closes)}"
+
+
 def apply_policy(spec: PolicySpec) -> list[str]:
     label = f"escalation policy {spec.slug}"
     fields = [
@@ -149,6 +223,9 @@ def apply_policy(spec: PolicySpec) -> list[str]:
         ("ack_timeout.P1", "p1_ack_timeout", spec.p1_ack_timeout),
         ("ack_timeout.P2", "p2_ack_timeout", spec.p2_ack_timeout),
         ("repeat", "repeat_count", spec.repeat_count),
+        ("response_target.P1", "p1_response_target", spec.p1_response_target),
+        ("response_target.P2", "p2_response_target", spec.p2_response_target),
+        ("response_target.P3", "p3_response_target", spec.p3_response_target),
     ]
     policy, created, changes = _upsert(EscalationPolicy, {"slug": spec.slug}, label, fields)
     step_changes = sync_steps(policy, spec.steps, label)

@@ -1,9 +1,11 @@
 """Write the stored configuration as a document in the configuration file's format.
 
 Applying the exported document changes nothing. Every key is written, defaults
-included, except a team's lead, rota and backup rota when the team has none,
-an override's note when it is empty, and an email contact method's address
-when it is the member's own email.
+included, with these exceptions. A team's lead, rota and backup rota, a
+calendar's region, closures and one-off openings, and a policy's response
+targets are left out when there are none, and so is an override's note when
+it is empty. An email contact method's address is left out when it is the
+member's own email.
 """
 
 from oohdesk.configuration.values import (
@@ -32,22 +34,53 @@ def export_calendar(calendar: BusinessCalendar) -> dict:
     hours: dict[str, list[str]] = {}
     for opening in calendar.openings.order_by("weekday", "opens"):
         hours.setdefault(WEEKDAYS[opening.weekday], []).append(format_opening(opening.opens, opening.closes))
-    return {
-        "slug": calendar.slug,
-        "name": calendar.name,
-        "time_zone": calendar.time_zone,
-        "opening_hours": hours,
-    }
+    exported = {"slug": calendar.slug, "name": calendar.name, "time_zone": calendar.time_zone}
+    if calendar.country:
+        exported["region"] = {"country": calendar.country}
+        if calendar.subdivision:
+            exported["region"]["subdivision"] = calendar.subdivision
+    exported["opening_hours"] = hours
+    closures = [export_closure(row) for row in calendar.closures.order_by("first_day", "last_day", "id")]
+    if closures:
+        exported["closures"] = closures
+    one_off_openings = export_one_off_openings(calendar)
+    if one_off_openings:
+        exported["one_off_openings"] = one_off_openings
+    return exported
+
+
+def export_closure(row) -> dict:
+    exported = {"name": row.name, "first_day": row.first_day.isoformat()}
+    if row.last_day != row.first_day:
+        exported["last_day"] = row.last_day.isoformat()
+    return exported
+
+
+def export_one_off_openings(calendar: BusinessCalendar) -> list[dict]:
+    """Return one entry per date and name, ordered by date and then by each entry's first opening."""
+    entries: dict = {}
+    for row in calendar.one_off_openings.order_by("date", "opens"):
+        entry = entries.setdefault((row.date, row.name), {"date": row.date.isoformat(), "name": row.name, "hours": []})
+        entry["hours"].append(format_opening(row.opens, row.closes))
+    return list(entries.values())
 
 
 def export_policy(policy: EscalationPolicy) -> dict:
-    return {
+    exported = {
         "slug": policy.slug,
         "name": policy.name,
         "ack_timeout": {"P1": format_duration(policy.p1_ack_timeout), "P2": format_duration(policy.p2_ack_timeout)},
         "repeat": policy.repeat_count,
         "steps": [step.target for step in policy.steps.order_by("position")],
     }
+    targets = {
+        priority: format_duration(seconds)
+        for priority in ("P1", "P2", "P3")
+        if (seconds := policy.response_target(priority)) is not None
+    }
+    if targets:
+        exported["response_target"] = targets
+    return exported
 
 
 def export_member(member: Member) -> dict:

@@ -30,6 +30,7 @@ from oohdesk.configuration.values import (
 )
 from oohdesk.hours.calendar import MIDNIGHT
 from oohdesk.hours.models import WEEKDAYS
+from oohdesk.hours.regions import RegionError, check_region
 from oohdesk.paging.models import EscalationStep
 from oohdesk.rota.models import HandoverNoticeMode
 
@@ -56,12 +57,33 @@ parse_name = partial(parse_text, max_length=100)
 
 
 @dataclass(frozen=True)
+class ClosureSpec:
+    name: str
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
+class OneOffOpeningSpec:
+    day: date
+    name: str
+    openings: tuple[tuple[time, time], ...]
+    """(opens, closes) on ``day``, as for weekly openings."""
+
+
+@dataclass(frozen=True)
 class CalendarSpec:
     slug: str
     name: str
     time_zone: str
     openings: frozenset[tuple[int, time, time]]
     """(weekday from 0 for Monday, opens, closes). Closes is exclusive, and 00:00 as closes means midnight."""
+    country: str = ""
+    subdivision: str = ""
+    closures: tuple[ClosureSpec, ...] | None = None
+    """None when the file leaves ``closures`` out, which leaves the stored closures as they are."""
+    one_off_openings: tuple[OneOffOpeningSpec, ...] | None = None
+    """None when the file leaves ``one_off_openings`` out, which leaves the stored ones as they are."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,10 @@ class PolicySpec:
     p2_ack_timeout: int
     repeat_count: int
     steps: tuple[str, ...]
+    p1_response_target: int | None = None
+    p2_response_target: int | None = None
+    p3_response_target: int | None = None
+    """Seconds of working time in the team's calendar; P1 and P2 are clock time."""
 
 
 @dataclass(frozen=True)
@@ -172,15 +198,96 @@ def _parse_list(root: Section, key: str, parse_entry) -> list[tuple[str, object]
 
 
 def parse_calendar(path: str, item, problems: Problems) -> CalendarSpec | None:
-    section = open_section(item, path, problems, ("slug", "name", "opening_hours"), ("time_zone",))
+    optional = ("time_zone", "region", "closures", "one_off_openings")
+    section = open_section(item, path, problems, ("slug", "name", "opening_hours"), optional)
     if section is None:
         return None
+    country, subdivision = parse_region(section)
     return CalendarSpec(
         slug=section.value("slug", parse_slug),
         name=section.value("name", parse_name),
         time_zone=section.value("time_zone", parse_zone, DEFAULT_ZONE),
         openings=parse_opening_hours(section),
+        country=country,
+        subdivision=subdivision,
+        closures=parse_closures(section),
+        one_off_openings=parse_one_off_openings(section),
     )
+
+
+def parse_region(calendar: Section) -> tuple[str, str]:
+    """Return (country, subdivision) from ``region``, or ("", "") for a calendar without public holidays."""
+    if calendar.data.get("region") is None:
+        return "", ""
+    section = calendar.section("region", ("country",), ("subdivision",))
+    if section is None:
+        return "", ""
+    country = section.value("country", parse_code)
+    subdivision = section.value("subdivision", parse_code, "")
+    if country is None or subdivision is None:
+        return "", ""
+    try:
+        check_region(country, subdivision)
+    except RegionError as error:
+        section.problems.add(join(section.path, error.field), str(error))
+    return country, subdivision
+
+
+def parse_code(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{describe_type(value)} is not a code; write text such as GB or ENG")
+    return value
+
+
+def parse_closures(calendar: Section) -> tuple[ClosureSpec, ...] | None:
+    if "closures" not in calendar.data:
+        return None
+    closures = []
+    keys = []
+    for path, item in calendar.items("closures"):
+        section = open_section(item, path, calendar.problems, ("name", "first_day"), ("last_day",))
+        if section is None:
+            continue
+        name = section.value("name", parse_name)
+        first_day = section.value("first_day", parse_date)
+        last_day = section.value("last_day", parse_date, first_day)
+        if first_day and last_day and last_day < first_day:
+            section.problems.add(join(path, "last_day"), f"{show(last_day)} is before first_day {show(first_day)}; swap them")
+            continue
+        if None not in (name, first_day, last_day):
+            closures.append(ClosureSpec(name=name, first_day=first_day, last_day=last_day))
+            keys.append((path, (first_day, last_day)))
+    check_unique(calendar.problems, keys, "list each closure once, or give it other dates")
+    return tuple(closures)
+
+
+def parse_one_off_openings(calendar: Section) -> tuple[OneOffOpeningSpec, ...] | None:
+    """Return the one-off openings, checking that the openings of one date do not overlap across entries."""
+    if "one_off_openings" not in calendar.data:
+        return None
+    entries = []
+    for path, item in calendar.items("one_off_openings"):
+        section = open_section(item, path, calendar.problems, ("date", "name", "hours"), ())
+        if section is None:
+            continue
+        day = section.value("date", parse_date)
+        name = section.value("name", parse_name)
+        hours = [section.problems.parse(hours_path, parse_opening, text) for hours_path, text in section.items("hours")]
+        hours = [opening for opening in hours if opening is not None]
+        if isinstance(section.data.get("hours"), list) and not section.data["hours"]:
+            section.problems.add(join(path, "hours"), 'the list is empty; list at least one opening, such as "10:00-14:00"')
+        if day is not None and name is not None and hours:
+            entries.append((path, OneOffOpeningSpec(day=day, name=name, openings=tuple(sorted(hours)))))
+    check_unique(
+        calendar.problems,
+        [(join(path, "date"), (spec.day, spec.name)) for path, spec in entries],
+        "list all of the hours of one date and name in one entry",
+    )
+    for day in sorted({spec.day for _, spec in entries}):
+        same_day = [(path, spec) for path, spec in entries if spec.day == day]
+        hours = [opening for _, spec in same_day for opening in spec.openings]
+        _check_overlaps(calendar.problems, join(same_day[0][0], "hours"), hours)
+    return tuple(spec for _, spec in entries)
 
 
 def parse_opening_hours(calendar: Section) -> frozenset[tuple[int, time, time]]:
@@ -209,10 +316,11 @@ def _check_overlaps(problems: Problems, path: str, openings: list[tuple[time, ti
 
 
 def parse_policy(path: str, item, problems: Problems) -> PolicySpec | None:
-    section = open_section(item, path, problems, ("slug", "name", "steps"), ("ack_timeout", "repeat"))
+    section = open_section(item, path, problems, ("slug", "name", "steps"), ("ack_timeout", "repeat", "response_target"))
     if section is None:
         return None
     timeouts = section.section("ack_timeout", optional=("P1", "P2"))
+    targets = section.section("response_target", optional=("P1", "P2", "P3"))
     positive_duration = partial(parse_duration, minimum=1)
     return PolicySpec(
         slug=section.value("slug", parse_slug),
@@ -221,6 +329,9 @@ def parse_policy(path: str, item, problems: Problems) -> PolicySpec | None:
         p2_ack_timeout=timeouts.value("P2", positive_duration, DEFAULT_P2_ACK_TIMEOUT) if timeouts else DEFAULT_P2_ACK_TIMEOUT,
         repeat_count=section.value("repeat", parse_count, DEFAULT_REPEAT),
         steps=parse_steps(section),
+        p1_response_target=targets.value("P1", positive_duration, None) if targets else None,
+        p2_response_target=targets.value("P2", positive_duration, None) if targets else None,
+        p3_response_target=targets.value("P3", positive_duration, None) if targets else None,
     )
 
 

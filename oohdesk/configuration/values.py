@@ -119,6 +119,11 @@ def parse_duration(value, minimum: int = 0) -> int:
     return seconds
 
 
+def parse_duration_text(text: str) -> int:
+    """Return seconds from command-line or query text: whole seconds ("90") or "90s", "5m", "2h"."""
+    return parse_duration(int(text) if text.isdigit() else text)
+
+
 def format_duration(seconds: int) -> str:
     """Format seconds in the largest unit that divides them exactly: 300 is "5m", 90 is "90s"."""
     for unit in ("h", "m"):
@@ -141,15 +146,22 @@ def format_clock_time(value: time) -> str:
 
 
 def parse_opening(value) -> tuple[time, time]:
-    """Return (opens, closes) from "HH:MM-HH:MM". Closing is exclusive, and a closing time of 00:00 means midnight."""
+    """Return (opens, closes) from "HH:MM-HH:MM".
+
+    Closing is exclusive, and a closing time of 00:00 or 24:00 means midnight
+    at the end of the day; either is stored as 00:00.
+    """
     match = OPENING_PATTERN.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise ValueError(f"{describe_type(value)} is not an opening; use HH:MM-HH:MM, such as \"09:00-17:30\"")
-    opens, closes = parse_clock_time(match[1]), parse_clock_time(match[2])
+    if match[1] == "24:00":
+        raise ValueError(f"{show(value)} opens at 24:00, which is only a closing time; open at 00:00 instead")
+    opens = parse_clock_time(match[1])
+    closes = MIDNIGHT if match[2] == "24:00" else parse_clock_time(match[2])
     if closes != MIDNIGHT and closes <= opens:
         raise ValueError(
             f"{show(value)} does not close after it opens; an opening cannot cross midnight, "
-            f"so end it at 00:00 and continue on the next day from 00:00"
+            f"so end it at 24:00 and continue on the next day from 00:00"
         )
     return opens, closes
 

@@ -1,5 +1,8 @@
 """The paging engine: a loop that escalates due pages and sends due notifications.
 
+Each loop also releases held P3 tickets whose working hours have begun and
+reminds teams of overdue responses; both only queue normal-priority notices.
+
 Any number of engines may run against one PostgreSQL database; each claims
 its own work. Sends run on a thread pool so a slow provider never holds up
 the loop or other sends.
@@ -19,21 +22,18 @@ from django.utils import timezone
 from oohdesk.paging.dispatch import claim_due_attempts, send_attempt
 from oohdesk.paging.escalation import escalate_due_pages
 from oohdesk.paging.models import EngineHeartbeat
+from oohdesk.paging.releases import release_held_tickets
+from oohdesk.paging.targets import remind_overdue_tickets
+from oohdesk.paging.wakeup import wake, work_waiting
+
+# wake and work_waiting stay importable from here, where callers found them first.
+__all__ = ["Engine", "run_once", "wake", "work_waiting"]
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = timedelta(seconds=10)
 # Handover notices are due at whole minutes at most, so looking once a minute is enough.
 HANDOVER_CHECK_EVERY = timedelta(seconds=60)
-
-# Set by the web process when it commits new work, so an engine in the same
-# process (``oohdesk serve``) starts at once instead of at its next poll.
-work_waiting = threading.Event()
-
-
-def wake() -> None:
-    work_waiting.set()
-
 
 class Engine:
     def __init__(self, workers: int | None = None, poll_seconds: float | None = None):
@@ -68,6 +68,8 @@ class Engine:
     def tick(self, pool: ThreadPoolExecutor) -> None:
         now = timezone.now()
         escalate_due_pages(now)
+        release_held_tickets(now)
+        remind_overdue_tickets(now)
         with self._lock:
             free = self.workers - self._in_flight
         for attempt_id in claim_due_attempts(now, limit=free):
@@ -114,10 +116,12 @@ def queue_handovers(at) -> None:
 
 
 def run_once(at=None) -> None:
-    """Escalate and send everything due at ``at`` synchronously; for tests and the command line."""
+    """Escalate, release, remind and send everything due at ``at`` synchronously; for tests and the command line."""
     at = at or timezone.now()
     escalate_due_pages(at)
     queue_handovers(at)
+    release_held_tickets(at)
+    remind_overdue_tickets(at)
     while True:
         ids = claim_due_attempts(at, limit=100)
         if not ids:

@@ -150,7 +150,12 @@ def alert_admins(page: Page, at: datetime) -> None:
         logger.error("escalation ran out with no admin to alert page=%s", page.id)
 
 
-def _lock(queryset):
+def lock_skipping_locked(queryset):
+    """Lock the rows ``queryset`` selects, skipping rows another transaction holds, where the database can (PostgreSQL).
+
+    SQLite has no row locks, but it serialises writers, so callers still make
+    each change with a conditional update or a unique constraint.
+    """
     if connection.features.has_select_for_update_skip_locked:
         return queryset.select_for_update(skip_locked=True, of=("self",))
     return queryset
@@ -159,7 +164,7 @@ def _lock(queryset):
 def escalate_due_pages(at: datetime, limit: int = 100) -> int:
     """Move every page whose step timed out by ``at`` to its next step; return how many moved."""
     with transaction.atomic():
-        due = _lock(
+        due = lock_skipping_locked(
             Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at)
             .select_related("ticket", "team", "policy")
             .order_by("step_due_at")

@@ -14,6 +14,17 @@ class EscalationPolicy(models.Model):
     repeat_count = models.PositiveSmallIntegerField(
         default=2, help_text="How many times the steps run again before every admin is alerted."
     )
+    p1_response_target = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds of clock time to respond to a P1 ticket; empty for no target."
+    )
+    p2_response_target = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds of clock time to respond to a P2 ticket; empty for no target."
+    )
+    p3_response_target = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Seconds of working time, in the team's calendar, to respond to a P3 ticket; empty for no target.",
+    )
 
     class Meta:
         verbose_name_plural = "escalation policies"
@@ -21,6 +32,13 @@ class EscalationPolicy(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(p1_ack_timeout__gt=0), name="policy_p1_timeout_positive"),
             models.CheckConstraint(condition=models.Q(p2_ack_timeout__gt=0), name="policy_p2_timeout_positive"),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{priority}_response_target__gt": 0}),
+                    name=f"policy_{priority}_response_target_positive",
+                )
+                for priority in ("p1", "p2", "p3")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -28,6 +46,10 @@ class EscalationPolicy(models.Model):
 
     def ack_timeout(self, priority: str) -> int:
         return self.p1_ack_timeout if priority == "P1" else self.p2_ack_timeout
+
+    def response_target(self, priority: str) -> int | None:
+        """Return the priority's response target in seconds (working seconds for P3), or None."""
+        return {"P1": self.p1_response_target, "P2": self.p2_response_target, "P3": self.p3_response_target}.get(priority)
 
 
 class EscalationStep(models.Model):
@@ -205,6 +227,26 @@ class DemoPhoneMessage(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+
+
+class ResponseTarget(models.Model):
+    """When a ticket is due a response, and whether the team has been reminded.
+
+    ``remind_at`` is the first working instant at or after ``due_at`` in the
+    team's calendar, so a reminder never fires out of hours.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="response_target")
+    due_at = models.DateTimeField()
+    remind_at = models.DateTimeField(null=True, blank=True, help_text="Empty when the calendar never opens again.")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["reminded_at", "remind_at"])]
+
+    def __str__(self) -> str:
+        return f"Response to {self.ticket.ref} due {self.due_at:%Y-%m-%d %H:%M} UTC"
 
 
 class EngineHeartbeat(models.Model):

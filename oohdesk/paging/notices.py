@@ -7,13 +7,14 @@ it at once, because there are no hours to wait for.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
 
-from oohdesk.paging import engine
 from oohdesk.paging.models import NotificationAttempt
-from oohdesk.rota.models import Member
+from oohdesk.paging.wakeup import wake
+from oohdesk.rota.models import Member, Team
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,26 @@ def queue_notice(member: Member, title: str, body: str, at: datetime) -> list[No
             )
             for method in member.contact_methods.all()
         ]
-        transaction.on_commit(engine.wake)
+        transaction.on_commit(wake)
     if not attempts:
         logger.warning("notice not queued: no contact method member=%s", member.id)
+    return attempts
+
+
+def team_members(team: Team) -> list[Member]:
+    """Return the members of the team's rota in rota order, then its lead, each once."""
+    rota = getattr(team, "rota", None)
+    members = [row.member for row in rota.memberships.select_related("member").order_by("position")] if rota else []
+    if team.lead is not None and team.lead not in members:
+        members.append(team.lead)
+    return members
+
+
+def queue_team_notice(
+    team: Team, title: str, body_for: Callable[[Member], str], at: datetime
+) -> list[NotificationAttempt]:
+    """Queue a notice to every member of ``team`` (see team_members), worded for each by ``body_for``."""
+    attempts = []
+    for member in team_members(team):
+        attempts += queue_notice(member, title, body_for(member), at)
     return attempts

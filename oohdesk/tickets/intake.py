@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from oohdesk.paging import engine
 from oohdesk.paging.escalation import open_page
+from oohdesk.paging.targets import set_response_target
 from oohdesk.rota.models import Team
 from oohdesk.tickets.models import Ticket
 from oohdesk.tickets.triage import Decision, decide, priority_for
@@ -69,7 +70,8 @@ def _existing(idempotency_key: str, report_fingerprint: str) -> Ticket | None:
 
 def _create(form, team: Team, at: datetime, source: str, idempotency_key, report_fingerprint) -> Ticket:
     site_down, affects_half = form.answers()
-    decision: Decision = decide(priority_for(site_down, affects_half), team.calendar.working_hours(), at)
+    hours = team.calendar.working_hours()
+    decision: Decision = decide(priority_for(site_down, affects_half), hours, at)
     with transaction.atomic():
         ticket = form.save(commit=False)
         ticket.team = team
@@ -86,6 +88,7 @@ def _create(form, team: Team, at: datetime, source: str, idempotency_key, report
         ticket.save()
         if decision.pages:
             open_page(ticket, at)
+        set_response_target(ticket, at, hours)
         transaction.on_commit(engine.wake)
     logger.info("ticket accepted ticket=%s priority=%s source=%s", ticket.ref, ticket.priority, source)
     return ticket

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from oohdesk.commandline import emit, iso, pick_team, read_at
+from oohdesk.paging.targets import response_due_at
 from oohdesk.tickets.triage import decide, priority_for
 from oohdesk.zones import format_local
 
@@ -19,16 +20,22 @@ class Command(BaseCommand):
         team = pick_team(options["team"])
         zone = team.calendar.zone
         at = read_at(options["at"], zone)
-        decision = decide(priority_for(options["q1"] == "yes", options["q2"] == "yes"), team.calendar.working_hours(), at)
+        hours = team.calendar.working_hours()
+        decision = decide(priority_for(options["q1"] == "yes", options["q2"] == "yes"), hours, at)
         member = team.on_call_at(at) if decision.pages else None
+        respond_by = response_due_at(team.escalation_policy, decision.priority, hours, at)
         result = {
             "priority": str(decision.priority),
             "pages": decision.pages,
             "out_of_hours": decision.out_of_hours,
             "on_call": member.name if member else None,
             "release_at": iso(decision.release_at),
+            "respond_by": iso(respond_by),
         }
-        emit(self, result, options["json"], self._describe(decision, member, zone))
+        lines = self._describe(decision, member, zone)
+        if respond_by:
+            lines.append(f"A response is due by {format_local(respond_by, zone)}.")
+        emit(self, result, options["json"], lines)
 
     def _describe(self, decision, member, zone) -> list[str]:
         lines = [f"Priority: {decision.priority.label}."]
