@@ -103,9 +103,10 @@ def update(ticket: Ticket, changed: Ticket, change: str, at: datetime) -> Conten
     else:
         subject = f"Your report {ticket.ref} has been resolved"
         news = f"The on-call developer has marked this issue as resolved. If it comes back, send a new report and quote {ticket.ref}."
-    paragraphs = [news]
     if changed.pk != ticket.pk:
-        paragraphs.insert(0, f"Your report {ticket.ref} was linked to report {changed.ref} about the same site.")
+        paragraphs = [f"Your report {ticket.ref} was linked to report {changed.ref} about the same site.", news]
+    else:
+        paragraphs = [f"An update on your report {ticket.ref}:", news]
     return Content(subject=subject, paragraphs=paragraphs, name=_first_name(ticket), ref=ticket.ref, status_url=links.status_url(ticket.ref))
 
 
@@ -127,7 +128,7 @@ def not_read(summary: str, name: str, problem: str) -> Content:
 def internal_note(ticket: Ticket) -> Content:
     """Tell the agency's helpdesk staff, in an Intercom note, what oohdesk did with the report."""
     if ticket.duplicate_of_id:
-        paging = f"Linked to {ticket.duplicate_of.ref} as a possible duplicate; not paged."
+        paging = f"Linked to {ticket.duplicate_of.ref} as a possible duplicate; not paged on its own."
     elif ticket.paging_limited:
         paging = "Not paged: the hourly page limit for unverified reporters was reached; added to the open page."
     elif getattr(ticket, "page", None) is not None:

@@ -37,7 +37,8 @@ def next_steps(ticket: Ticket) -> str:
     if ticket.duplicate_of_id and current != "resolved":
         return (
             f"This looks like the same issue as report {ticket.duplicate_of.ref} about the same site, which we are "
-            "already handling, so we have linked your report to it and have not alerted anyone a second time."
+            "already handling, so we have linked your report to it. If your answers show it is more urgent, we have "
+            "raised its priority."
         )
     if ticket.paging_limited and current != "resolved":
         return (
