@@ -92,17 +92,17 @@ def update(ticket: Ticket, changed: Ticket, change: str, at: datetime) -> Conten
     """Build the update for ``ticket`` about a change to ``changed`` (itself, or the ticket it was linked to)."""
     if change == "acknowledged":
         subject = f"Your report {ticket.ref} has been acknowledged"
-        news = "The on-call developer has acknowledged your report and is looking into it."
+        news = "A developer has acknowledged your report and is looking into it."
     elif change == "deferred":
         when = deferred_until(changed, at)
         subject = f"Your report {ticket.ref} will be picked up at {when}"
         news = (
-            "The on-call developer has looked at your report and judged that it can wait for working hours. "
+            "A developer has looked at your report and judged that it can wait for working hours. "
             f"We will pick it up at {when}."
         )
     else:
         subject = f"Your report {ticket.ref} has been resolved"
-        news = f"The on-call developer has marked this issue as resolved. If it comes back, send a new report and quote {ticket.ref}."
+        news = f"A developer has marked this issue as resolved. If it comes back, send a new report and quote {ticket.ref}."
     if changed.pk != ticket.pk:
         paragraphs = [f"Your report {ticket.ref} was linked to report {changed.ref} about the same site.", news]
     else:
