@@ -365,7 +365,7 @@ def test_missing_answers_rejected_and_told(client, team, charlie, intercom_on, a
     assert "answers to the two questions" in delivery.error
     assert Ticket.objects.count() == 0
     [comment] = comments(intercom_on)
-    assert "could not file it" in comment.body["body"]
+    assert "could not file it because your answers to the two questions are missing" in comment.body["body"]
     assert "/report/" in comment.body["body"]
     notice = NotificationAttempt.objects.get(member=charlie, purpose=NotificationAttempt.Purpose.NOTICE)
     assert "Intercom report was not filed" in notice.title
@@ -389,3 +389,6 @@ def test_unknown_team_rejected(client, team, intercom_on, settings, at_night):
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == WebhookDelivery.Status.REJECTED
     assert "OOHDESK_INTERCOM_TEAM" in delivery.error
+    [comment] = comments(intercom_on)
+    assert "not yet set up" in comment.body["body"]
+    assert "OOHDESK" not in comment.body["body"]

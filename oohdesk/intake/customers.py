@@ -111,13 +111,13 @@ def update(ticket: Ticket, changed: Ticket, change: str, at: datetime) -> Conten
 
 
 def not_read(summary: str, name: str, problem: str) -> Content:
-    """Tell a customer that their helpdesk report could not be filed, and what to do."""
+    """Tell a customer that their helpdesk report could not be filed, and what to do; ``problem`` completes "because"."""
     about = f"We received your report \u201c{summary}\u201d" if summary else "We received your report"
     form_url = links.absolute(reverse("report"))
     return Content(
         subject="We could not read your report",
         paragraphs=[
-            f"{about}, but could not file it: {problem} The on-call developer has not been alerted by it.",
+            f"{about}, but could not file it because {problem} The on-call developer has not been alerted by it.",
             "If your site is completely down, cannot take payments, or key functionality is failing, "
             f"please report it again with both questions answered, or use our Issue Report form: {form_url}",
         ],

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
 
 TEAM_SETTINGS = {Source.INTERCOM: "OOHDESK_INTERCOM_TEAM", Source.ZENDESK: "OOHDESK_ZENDESK_TEAM"}
+NOT_SET_UP = "our desk is not yet set up to take reports from your helpdesk."
 
 
 def store_delivery(source: str, delivery_id: str, topic: str, body: bytes, headers: dict, at: datetime) -> tuple[WebhookDelivery, bool]:
@@ -75,11 +76,11 @@ def helpdesk_team(source: str, report: HelpdeskReport) -> Team:
     if slug:
         team = Team.objects.select_related("calendar").filter(slug=slug).first()
         if team is None:
-            raise UnreadableReport(f"{setting} is {slug!r}, but no team has that slug; an admin must correct it.", report)
+            raise UnreadableReport(f"{setting} is {slug!r}, but no team has that slug; an admin must correct it.", report, NOT_SET_UP)
         return team
     teams = list(Team.objects.select_related("calendar")[:2])
     if len(teams) != 1:
-        raise UnreadableReport(f"This desk has {'no team' if not teams else 'several teams'}, so {setting} must name one.", report)
+        raise UnreadableReport(f"This desk has {'no team' if not teams else 'several teams'}, so {setting} must name one.", report, NOT_SET_UP)
     return teams[0]
 
 
@@ -137,7 +138,7 @@ def reject(delivery: WebhookDelivery, error: UnreadableReport, at: datetime) -> 
     with transaction.atomic():
         _finish(delivery, status=Status.REJECTED, processed_at=at, error=str(error))
         if error.report is not None:
-            customers.queue_not_read(delivery, error.report, str(error), at)
+            customers.queue_not_read(delivery, error.report, error.customer_reason, at)
         _tell_admins(delivery, str(error), at)
 
 

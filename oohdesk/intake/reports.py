@@ -28,11 +28,16 @@ OPTIONAL_FIELDS = ("reporter_name", "reporter_email", "reporter_phone", "organis
 
 
 class UnreadableReport(Exception):
-    """A helpdesk report that cannot be filed; ``report`` contains what could be read, to tell the customer."""
+    """A helpdesk report that cannot be filed.
 
-    def __init__(self, message: str, report: "HelpdeskReport | None" = None):
+    The message is for the admins. ``report`` contains what could be read,
+    to reach the customer, and ``customer_reason`` is what they are told.
+    """
+
+    def __init__(self, message: str, report: "HelpdeskReport | None" = None, customer_reason: str = ""):
         super().__init__(message)
         self.report = report
+        self.customer_reason = customer_reason or "its details could not be read."
 
 
 def read_answer(value) -> bool | None:
@@ -89,7 +94,9 @@ class HelpdeskReport:
             return self
         if True not in answers:
             raise UnreadableReport(
-                "The answers to the two questions are missing or unreadable, so the priority cannot be decided.", self
+                "The answers to the two questions are missing or unreadable, so the priority cannot be decided.",
+                self,
+                customer_reason="your answers to the two questions are missing or could not be read.",
             )
         note = "One of the two answers was missing or unreadable and has been read as No."
         return replace(
