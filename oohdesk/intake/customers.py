@@ -1,8 +1,8 @@
 """Messages to customers, by email or in their Intercom thread, and when they are queued.
 
-A report from the form, the API or Zendesk gets an email confirmation; a
-report from Intercom gets a reply in its thread instead (and an internal note
-for the agency), or an email when Intercom replies are off. Each later change
+A report from the form, the API or Zendesk gets an email confirmation. A
+report from Intercom gets a reply in its thread instead, and an internal note
+for the agency, or an email when Intercom replies are off. Each later change
 a customer cares about (acknowledged, deferred, resolved) gets an update the
 same way, and so do the reports linked to the ticket as possible duplicates.
 
@@ -111,7 +111,10 @@ def update(ticket: Ticket, changed: Ticket, change: str, at: datetime) -> Conten
 
 
 def not_read(summary: str, name: str, problem: str) -> Content:
-    """Tell a customer that their helpdesk report could not be filed, and what to do; ``problem`` completes "because"."""
+    """Build the message that tells a customer their helpdesk report was not filed, and what to do.
+
+    ``problem`` completes the sentence "... could not file it because".
+    """
     about = f"We received your report \u201c{summary}\u201d" if summary else "We received your report"
     form_url = links.absolute(reverse("report"))
     return Content(
@@ -126,7 +129,7 @@ def not_read(summary: str, name: str, problem: str) -> Content:
 
 
 def internal_note(ticket: Ticket) -> Content:
-    """Tell the agency's helpdesk staff, in an Intercom note, what oohdesk did with the report."""
+    """Build the Intercom note that tells the agency's helpdesk staff what oohdesk did with the report."""
     if ticket.duplicate_of_id:
         paging = f"Linked to {ticket.duplicate_of.ref} as a possible duplicate; not paged on its own."
     elif ticket.paging_limited:
