@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("oohdesk.api.urls")),
+    path("intake/", include("oohdesk.intake.urls")),
     path("", include("oohdesk.tickets.urls")),
     path("", include("oohdesk.paging.urls")),
     path("", include("oohdesk.front.urls")),

@@ -488,6 +488,51 @@ def test_key_empty_rejected(api, team):
     assert "empty" in response.json()["errors"]["idempotency_key"][0]
 
 
+@pytest.mark.django_db
+def test_key_in_body(api, team, at_night):
+    first = api.post(f"{API}/tickets", report_body(idempotency_key="zammad-31"))
+    again = api.post(f"{API}/tickets", report_body(idempotency_key="zammad-31"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["ref"] == first.json()["ref"]
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_key_header_and_body_differ(api, team):
+    response = api.post(f"{API}/tickets", report_body(idempotency_key="a"), headers={"Idempotency-Key": "b"})
+    assert response.status_code == 400
+    assert "differ" in response.json()["errors"]["idempotency_key"][0]
+    assert Ticket.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_key_in_body_must_be_text(api, team):
+    response = api.post(f"{API}/tickets", report_body(idempotency_key=31))
+    assert response.status_code == 400
+    assert "JSON string" in response.json()["errors"]["idempotency_key"][0]
+
+
+# Duplicates and reporters
+
+
+@pytest.mark.django_db
+def test_duplicate_report_linked(api, team, at_night):
+    first = api.post(f"{API}/tickets", report_body()).json()
+    second = api.post(f"{API}/tickets", report_body(summary="Payments still failing")).json()
+    assert first["duplicate_of"] is None
+    assert second["duplicate_of"] == first["ref"]
+    assert second["pages"] is False
+    assert first["ref"] in second["next_steps"]
+    assert Page.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_unknown_reporter_unverified(api, team, at_night):
+    ticket = api.post(f"{API}/tickets", report_body()).json()
+    assert ticket["verified"] is False
+    assert ticket["pages"] is True
+
+
 # Tokens
 
 

@@ -51,6 +51,15 @@ def _report_schema() -> dict:
     properties["reporter_email"]["format"] = "email"
     properties["site_down"] = {**YES_NO_ANSWER, "description": f"{SITE_DOWN_QUESTION} No default."}
     properties["affects_half"] = {**YES_NO_ANSWER, "description": f"{AFFECTS_HALF_QUESTION} No default."}
+    properties["idempotency_key"] = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": _max_length("idempotency_key"),
+        "description": (
+            "The same as the Idempotency-Key header, for helpdesks that cannot set headers. If both are "
+            "sent they must be equal."
+        ),
+    }
     properties["team"] = {
         "type": "string",
         "pattern": "^[-a-zA-Z0-9_]+$",
@@ -60,7 +69,9 @@ def _report_schema() -> dict:
         "type": "object",
         "description": (
             "An Issue Report. Both answers decide the priority: yes and yes is P1, one yes is P2, "
-            "no and no is P3. Keys not listed here are ignored."
+            "no and no is P3. A report from the same organisation about the same site as an open ticket, "
+            "within the desk's duplicate window, is linked to that ticket and does not page; a more urgent "
+            "one raises that ticket's priority. Keys not listed here are ignored."
         ),
         "required": [*REPORT_TEXT_FIELDS, "site_down", "affects_half"],
         "properties": properties,
@@ -82,6 +93,17 @@ TICKET_PROPERTIES = {
     },
     "next_steps": {"type": "string", "description": "What happens next, in words for the customer."},
     "status_url": {"type": "string", "format": "uri", "description": "The customer's private status page."},
+    "verified": {
+        "type": "boolean",
+        "description": (
+            "Whether the reporter's email address or domain belongs to a known customer. Urgent reports "
+            "from others page too, within an hourly limit per address and organisation."
+        ),
+    },
+    "duplicate_of": {
+        "type": ["string", "null"],
+        "description": "The reference of the open ticket this report was linked to as a possible duplicate; null otherwise.",
+    },
 }
 
 
@@ -346,7 +368,8 @@ CREATE_TICKET = {
             "schema": {"type": "string", "minLength": 1, "maxLength": _max_length("idempotency_key")},
             "description": (
                 "A unique key per report, such as a UUID. A retry with the same key and the same report "
-                "returns the first ticket with 200 and stores and pages nothing new."
+                "returns the first ticket with 200 and stores and pages nothing new. The body's "
+                "idempotency_key does the same."
             ),
         }
     ],
@@ -360,7 +383,7 @@ CREATE_TICKET = {
         "200": _json("Ticket", "A retry with a used Idempotency-Key and the same report: the first ticket."),
         "400": _error("The body is not a JSON object, or fields are missing or invalid; every field's errors are listed."),
         "413": _error("The request body is larger than the server accepts."),
-        "422": _error("The Idempotency-Key was already used for a different report."),
+        "422": _error("The idempotency key was already used for a different report."),
         "503": _error("No team has been set up yet."),
     },
 }

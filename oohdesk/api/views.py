@@ -130,6 +130,8 @@ def ticket_json(ticket: Ticket) -> dict:
         "release_at": isoformat(ticket.release_at),
         "next_steps": status.next_steps(ticket),
         "status_url": links.status_url(ticket.ref),
+        "verified": ticket.verified,
+        "duplicate_of": ticket.duplicate_of.ref if ticket.duplicate_of else None,
     }
 
 
@@ -145,7 +147,7 @@ def ticket_detail_json(ticket: Ticket) -> dict:
 
 
 def load_ticket(**lookup) -> Ticket | None:
-    related = ("team__calendar", "page__policy", "page__acknowledged_by", "response_target")
+    related = ("team__calendar", "page__policy", "page__acknowledged_by", "response_target", "duplicate_of")
     return Ticket.objects.select_related(*related).filter(**lookup).first()
 
 
@@ -181,17 +183,25 @@ def _team_hint(list_slugs: bool) -> str:
     return f"The teams are: {slugs}."
 
 
-def read_idempotency_key(request) -> str | None:
-    key = request.headers.get("Idempotency-Key")
+def read_idempotency_key(request, report: dict) -> str | None:
+    """Return the key from the Idempotency-Key header or the body's "idempotency_key", for helpdesks that cannot set headers."""
+    header = request.headers.get("Idempotency-Key")
+    in_body = report.get("idempotency_key")
+    if in_body is not None and not isinstance(in_body, str):
+        raise ApiError.on(400, "idempotency_key", "Send idempotency_key as a JSON string, such as a UUID.")
+    if header is not None and in_body is not None and header.strip() != in_body.strip():
+        message = "The Idempotency-Key header and the body's idempotency_key differ; send one of them, or the same key in both."
+        raise ApiError.on(400, "idempotency_key", message)
+    key = header if header is not None else in_body
     if key is None:
         return None
     key = key.strip()
     if not key:
-        message = "The Idempotency-Key header is empty; send a unique key, such as a UUID, or leave the header out."
+        message = "The idempotency key is empty; send a unique key, such as a UUID, or leave it out."
         raise ApiError.on(400, "idempotency_key", message)
     if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         message = (
-            f"The Idempotency-Key header is {len(key)} characters long; the maximum is "
+            f"The idempotency key is {len(key)} characters long; the maximum is "
             f"{IDEMPOTENCY_KEY_MAX_LENGTH}. A UUID (36 characters) is enough."
         )
         raise ApiError.on(400, "idempotency_key", message)
@@ -307,8 +317,8 @@ def segment_json(segment: Segment) -> dict:
 @api_view("POST")
 def create_ticket(request):
     """Accept an Issue Report: 201 with the new ticket, or 200 with the first one for a repeated Idempotency-Key."""
-    key = read_idempotency_key(request)
     report = read_json_object(request)
+    key = read_idempotency_key(request, report)
     data, problems = form_data(report)
     form = IssueReportForm(data)
     errors = {**form_errors(form), **problems}

@@ -57,11 +57,15 @@ def build_message(attempt: NotificationAttempt) -> Message:
     title = f"[{ticket.priority}] {ticket.ref}: {ticket.summary}"
     if attempt.purpose == NotificationAttempt.Purpose.ADMIN_ALERT:
         title = f"Unacknowledged {title}"
+    elif attempt.purpose == NotificationAttempt.Purpose.REPAGE:
+        title = f"Priority raised {title}"
     body = (
         f"{ticket.get_priority_display()} report from {ticket.organisation} about {ticket.site}.\n"
         f"{ticket.summary}\n\n{ticket.description}\n\n"
         f"Reported by {ticket.reporter_name}, {ticket.reporter_phone}, {ticket.reporter_email}."
     )
+    if not ticket.verified:
+        body += f"\n\nUnverified reporter: {ticket.reporter_email or 'no email address'} is not a known customer contact."
     return Message(
         title=title,
         body=body,
@@ -78,7 +82,10 @@ def send_attempt(attempt_id: int, at: datetime | None = None) -> None:
     """
     at = at or timezone.now()
     attempt = NotificationAttempt.objects.select_related("page__ticket", "member").get(id=attempt_id)
-    if attempt.page and attempt.page.status != Page.Status.TRIGGERED:
+    # A page again at a raised priority goes out even after an acknowledgement,
+    # because it tells the person handling the page that it got more urgent.
+    repage = attempt.purpose == NotificationAttempt.Purpose.REPAGE
+    if attempt.page and attempt.page.status != Page.Status.TRIGGERED and not repage:
         _finish(attempt, status=Status.CANCELLED, error=f"Cancelled: the page was {attempt.page.status}.")
         return
     started = time.monotonic()

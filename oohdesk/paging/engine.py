@@ -1,11 +1,11 @@
 """The paging engine: a loop that escalates due pages and sends due notifications.
 
-Each loop also releases held P3 tickets whose working hours have begun and
-reminds teams of overdue responses; both only queue normal-priority notices.
-
 Any number of engines may run against one PostgreSQL database; each claims
 its own work. Sends run on a thread pool so a slow provider never holds up
 the loop or other sends.
+
+Each loop also releases held P3 tickets whose working hours have begun and
+reminds teams of overdue responses; both only queue normal-priority notices.
 """
 
 import logging
@@ -13,7 +13,8 @@ import os
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
@@ -22,18 +23,46 @@ from django.utils import timezone
 from oohdesk.paging.dispatch import claim_due_attempts, send_attempt
 from oohdesk.paging.escalation import escalate_due_pages
 from oohdesk.paging.models import EngineHeartbeat
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_EVERY = timedelta(seconds=10)
 from oohdesk.paging.releases import release_held_tickets
 from oohdesk.paging.targets import remind_overdue_tickets
 from oohdesk.paging.wakeup import wake, work_waiting
 
 # wake and work_waiting stay importable from here, where callers found them first.
-__all__ = ["Engine", "run_once", "wake", "work_waiting"]
+__all__ = ["Engine", "register_worker", "run_once", "wake", "work_waiting"]
 
-logger = logging.getLogger(__name__)
-
-HEARTBEAT_EVERY = timedelta(seconds=10)
 # Handover notices are due at whole minutes at most, so looking once a minute is enough.
 HANDOVER_CHECK_EVERY = timedelta(seconds=60)
+
+
+class Worker(Protocol):
+    """Due work another app hands to the engine, done like notification attempts.
+
+    ``claim`` marks up to ``limit`` due rows as taken under a lease and returns
+    their ids; ``run`` handles one claimed id and records its own failures.
+    A worker runs at most ``concurrency`` items at once, on threads of its own,
+    so a slow provider behind it never holds up pages.
+    """
+
+    name: str
+    concurrency: int
+
+    def claim(self, at: datetime, limit: int) -> list[int]: ...
+
+    def run(self, item_id: int, at: datetime | None = None) -> None: ...
+
+
+# Filled from AppConfig.ready, for example with webhook deliveries and customer messages.
+WORKERS: list[Worker] = []
+
+
+def register_worker(worker: Worker) -> None:
+    if all(existing.name != worker.name for existing in WORKERS):
+        WORKERS.append(worker)
+
 
 class Engine:
     def __init__(self, workers: int | None = None, poll_seconds: float | None = None):
@@ -41,15 +70,16 @@ class Engine:
         self.poll_seconds = poll_seconds or settings.OOHDESK_ENGINE_POLL_SECONDS
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = threading.Event()
-        self._in_flight = 0
+        self._in_flight: dict[str, int] = {}
+        self._last_handover_check = None
         self._lock = threading.Lock()
         self._last_heartbeat = None
-        self._last_handover_check = None
 
     def run(self) -> None:
         """Loop until ``stop`` is called; database errors are logged and retried."""
         logger.info("engine started name=%s workers=%s", self.name, self.workers)
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="oohdesk-send") as pool:
+        threads = self.workers + sum(worker.concurrency for worker in WORKERS)
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="oohdesk-send") as pool:
             while not self.stopping.is_set():
                 try:
                     self.tick(pool)
@@ -70,12 +100,11 @@ class Engine:
         escalate_due_pages(now)
         release_held_tickets(now)
         remind_overdue_tickets(now)
-        with self._lock:
-            free = self.workers - self._in_flight
-        for attempt_id in claim_due_attempts(now, limit=free):
-            with self._lock:
-                self._in_flight += 1
-            pool.submit(self._send, attempt_id)
+        for attempt_id in claim_due_attempts(now, limit=self._free("attempt", self.workers)):
+            self._submit(pool, "attempt", send_attempt, attempt_id)
+        for worker in WORKERS:
+            for item_id in worker.claim(now, self._free(worker.name, worker.concurrency)):
+                self._submit(pool, worker.name, worker.run, item_id)
         self._handovers(now)
         self._beat(now)
 
@@ -85,16 +114,25 @@ class Engine:
         self._last_handover_check = now
         queue_handovers(now)
 
-    def _send(self, attempt_id: int) -> None:
+    def _free(self, kind: str, concurrency: int) -> int:
+        with self._lock:
+            return concurrency - self._in_flight.get(kind, 0)
+
+    def _submit(self, pool: ThreadPoolExecutor, kind: str, run, item_id: int) -> None:
+        with self._lock:
+            self._in_flight[kind] = self._in_flight.get(kind, 0) + 1
+        pool.submit(self._run, kind, run, item_id)
+
+    def _run(self, kind: str, run, item_id: int) -> None:
         try:
-            send_attempt(attempt_id)
+            run(item_id)
         except Exception:
-            # The lease will expire and the attempt will be claimed again.
-            logger.exception("sending attempt crashed attempt=%s", attempt_id)
+            # The lease will expire and the item will be claimed again.
+            logger.exception("engine work crashed kind=%s id=%s", kind, item_id)
         finally:
             connections.close_all()
             with self._lock:
-                self._in_flight -= 1
+                self._in_flight[kind] -= 1
 
     def _beat(self, now) -> None:
         if self._last_heartbeat and now - self._last_heartbeat < HEARTBEAT_EVERY:
@@ -116,15 +154,20 @@ def queue_handovers(at) -> None:
 
 
 def run_once(at=None) -> None:
-    """Escalate, release, remind and send everything due at ``at`` synchronously; for tests and the command line."""
+    """Do everything due at ``at`` synchronously, until nothing is left; for tests and the command line."""
     at = at or timezone.now()
-    escalate_due_pages(at)
     queue_handovers(at)
     release_held_tickets(at)
     remind_overdue_tickets(at)
     while True:
-        ids = claim_due_attempts(at, limit=100)
-        if not ids:
-            return
-        for attempt_id in ids:
+        done = 0
+        for worker in WORKERS:
+            for item_id in worker.claim(at, 100):
+                worker.run(item_id, at)
+                done += 1
+        escalate_due_pages(at)
+        for attempt_id in claim_due_attempts(at, limit=100):
             send_attempt(attempt_id, at)
+            done += 1
+        if not done:
+            return

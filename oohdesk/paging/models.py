@@ -136,6 +136,8 @@ class PageEvent(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         ACK_IGNORED = "ack_ignored", "Acknowledgement ignored"
         RESOLVED = "resolved", "Resolved"
+        PRIORITY_RAISED = "priority_raised", "Priority raised"
+        REPORT_LINKED = "report_linked", "Further report linked"
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -170,6 +172,7 @@ class NotificationAttempt(models.Model):
         PAGE = "page", "Page"
         ADMIN_ALERT = "admin_alert", "Admin alert"
         NOTICE = "notice", "Notice"
+        REPAGE = "repage", "Page again at a raised priority"
 
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts")
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
@@ -201,10 +204,11 @@ class NotificationAttempt(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "due_at"])]
         constraints = [
-            # Two engines escalating the same page at once cannot both queue a step.
+            # Two engines escalating the same page at once cannot both queue a step,
+            # and a raised priority pages each contact method once per step.
             models.UniqueConstraint(
-                fields=["page", "contact_method", "step_index", "round"],
-                name="attempt_once_per_step",
+                fields=["page", "contact_method", "step_index", "round", "purpose"],
+                name="attempt_once_per_step_and_purpose",
             ),
         ]
 

@@ -1,7 +1,17 @@
 """Accepting a report: one transaction stores the ticket and, if urgent, its page.
 
-Nothing is half-stored: either the ticket, its page and the first step's
-notifications all commit together, or none of them do.
+Every source (the form, the JSON API, Intercom, Zendesk) comes through
+``accept_report``, so they all follow the same rules:
+
+- the same idempotency key returns the first ticket and stores nothing new;
+- a report about the same site from the same organisation as an open ticket
+  is linked to it as a possible duplicate and does not page, but raises its
+  priority if more urgent (see oohdesk.intake.duplicates);
+- an urgent report from an unknown reporter pages, within an hourly limit
+  (see oohdesk.intake.reporters).
+
+Nothing is half-stored: the ticket, its page, the first step's notifications
+and whatever ``report_accepted`` receivers queue commit together, or none do.
 """
 
 import hashlib
@@ -12,11 +22,14 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from oohdesk.intake import duplicates, reporters
 from oohdesk.paging import engine
-from oohdesk.paging.escalation import open_page
+from oohdesk.paging.escalation import open_page, record
+from oohdesk.paging.models import PageEvent
 from oohdesk.paging.targets import set_response_target
 from oohdesk.rota.models import Team
 from oohdesk.tickets.models import Ticket
+from oohdesk.tickets.signals import report_accepted
 from oohdesk.tickets.triage import Decision, decide, priority_for
 
 logger = logging.getLogger(__name__)
@@ -39,24 +52,30 @@ def fingerprint(fields: dict) -> str:
 
 
 def accept_report(form, team: Team, at: datetime, source: str, idempotency_key: str | None = None) -> Accepted:
-    """Store a validated IssueReportForm as a ticket, paging if urgent; return it.
+    """Store a validated IssueReportForm as a ticket, paging if the rules above say so; return it.
 
     With an ``idempotency_key`` already used for the same report, the first
-    ticket is returned and nothing new is stored.
+    ticket is returned and nothing new is stored; with one used for a
+    different report, IdempotencyConflict is raised.
     """
     report_fingerprint = fingerprint({**form.cleaned_data, "team": team.slug})
-    if idempotency_key:
-        existing = _existing(idempotency_key, report_fingerprint)
-        if existing:
-            return Accepted(existing, created=False)
-    try:
-        ticket = _create(form, team, at, source, idempotency_key, report_fingerprint)
-    except IntegrityError:
-        existing = idempotency_key and _existing(idempotency_key, report_fingerprint)
-        if not existing:
-            raise
-        return Accepted(existing, created=False)
-    return Accepted(ticket, created=True)
+    # A unique index can reject the insert when an identical request, or a
+    # report about the same site, was stored at the same moment. The second
+    # pass then finds that ticket and returns it or links to it.
+    for second_pass in (False, True):
+        if idempotency_key:
+            existing = _existing(idempotency_key, report_fingerprint)
+            if existing:
+                return Accepted(existing, created=False)
+        try:
+            ticket = _store(form, team, at, source, idempotency_key, report_fingerprint)
+        except IntegrityError:
+            if second_pass:
+                raise
+            logger.info("report stored at the same moment as another; filing it again team=%s", team.slug)
+            continue
+        return Accepted(ticket, created=True)
+    raise AssertionError("unreachable: the second pass returns or raises")
 
 
 def _existing(idempotency_key: str, report_fingerprint: str) -> Ticket | None:
@@ -68,27 +87,71 @@ def _existing(idempotency_key: str, report_fingerprint: str) -> Ticket | None:
     return ticket
 
 
-def _create(form, team: Team, at: datetime, source: str, idempotency_key, report_fingerprint) -> Ticket:
+def _new_ticket(form, team: Team, at: datetime, source: str, decision: Decision) -> Ticket:
     site_down, affects_half = form.answers()
-    hours = team.calendar.working_hours()
-    decision: Decision = decide(priority_for(site_down, affects_half), hours, at)
-    with transaction.atomic():
-        ticket = form.save(commit=False)
-        ticket.team = team
-        ticket.source = source
-        ticket.site_down = site_down
-        ticket.affects_half = affects_half
-        ticket.priority = decision.priority
-        ticket.received_at = at
-        ticket.out_of_hours = decision.out_of_hours
-        ticket.release_at = decision.release_at
-        ticket.status = Ticket.Status.HELD if decision.release_at else Ticket.Status.OPEN
-        ticket.idempotency_key = idempotency_key or None
-        ticket.request_fingerprint = report_fingerprint
-        ticket.save()
-        if decision.pages:
-            open_page(ticket, at)
-        set_response_target(ticket, at, hours)
-        transaction.on_commit(engine.wake)
-    logger.info("ticket accepted ticket=%s priority=%s source=%s", ticket.ref, ticket.priority, source)
+    # A fresh instance each pass: one whose insert failed must not be saved again.
+    ticket = Ticket(**{name: form.cleaned_data[name] for name in form._meta.fields})
+    ticket.team = team
+    ticket.source = source
+    ticket.site_down = site_down
+    ticket.affects_half = affects_half
+    ticket.priority = decision.priority
+    ticket.received_at = at
+    ticket.out_of_hours = decision.out_of_hours
+    ticket.release_at = decision.release_at
+    ticket.status = Ticket.Status.HELD if decision.release_at else Ticket.Status.OPEN
     return ticket
+
+
+def _store(form, team: Team, at: datetime, source: str, idempotency_key, report_fingerprint) -> Ticket:
+    hours = team.calendar.working_hours()
+    decision = decide(priority_for(*form.answers()), hours, at)
+    ticket = _new_ticket(form, team, at, source, decision)
+    reporter = reporters.identify(ticket.reporter_email, ticket.organisation)
+    ticket.organisation = reporter.organisation or ticket.organisation
+    ticket.verified = reporter.verified
+    ticket.idempotency_key = idempotency_key or None
+    ticket.request_fingerprint = report_fingerprint
+    key = duplicates.duplicate_key(team.id, reporters.organisation_key(ticket.organisation), ticket.site)
+    with transaction.atomic():
+        original = duplicates.find_open_ticket(key, at) if key else None
+        if original is not None:
+            _store_duplicate(ticket, original, at)
+        else:
+            ticket.duplicate_key = key
+            _store_and_page(ticket, decision, at)
+            set_response_target(ticket, at, hours)
+        report_accepted.send(sender=Ticket, ticket=ticket, at=at)
+        transaction.on_commit(engine.wake)
+    logger.info(
+        "ticket accepted ticket=%s priority=%s source=%s verified=%s duplicate_of=%s",
+        ticket.ref, ticket.priority, source, ticket.verified,
+        ticket.duplicate_of.ref if ticket.duplicate_of else None,
+    )
+    return ticket
+
+
+def _store_duplicate(ticket: Ticket, original: Ticket, at: datetime) -> None:
+    ticket.duplicate_of = original
+    ticket.save()
+    page = getattr(original, "page", None)
+    if page is not None:
+        record(page, at, PageEvent.Kind.REPORT_LINKED, f"Possible duplicate {ticket.ref} ({ticket.priority}) from {ticket.organisation}: not paged.")
+    duplicates.raise_priority(original, ticket, at)
+
+
+def _store_and_page(ticket: Ticket, decision: Decision, at: datetime) -> None:
+    limit = None
+    if decision.pages and not ticket.verified:
+        limit = reporters.check_page_limit(ticket.reporter_email, ticket.organisation, at)
+    ticket.paging_limited = bool(limit and limit.holds_back_page)
+    ticket.save()
+    if ticket.paging_limited:
+        message = (
+            f"Further urgent report {ticket.ref} from an unverified reporter at {ticket.organisation}: "
+            "not paged, because the hourly page limit for unverified reports was reached."
+        )
+        record(limit.open_page, at, PageEvent.Kind.REPORT_LINKED, message)
+        logger.warning("unverified report not paged: hourly limit reached ticket=%s page=%s", ticket.ref, limit.open_page.id)
+    elif decision.pages:
+        open_page(ticket, at)

@@ -22,6 +22,8 @@ class Ticket(models.Model):
     class Source(models.TextChoices):
         FORM = "form", "Issue Report form"
         API = "api", "JSON API"
+        INTERCOM = "intercom", "Intercom"
+        ZENDESK = "zendesk", "Zendesk"
 
     ref = models.CharField(max_length=16, unique=True, default=new_reference)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets")
@@ -47,6 +49,26 @@ class Ticket(models.Model):
 
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    verified = models.BooleanField(
+        default=False, help_text="Whether the reporter's address or email domain belongs to a known customer."
+    )
+    paging_limited = models.BooleanField(
+        default=False,
+        help_text="An urgent report from an unverified reporter that did not page because of the hourly limit.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text="The open ticket this report was linked to as a possible duplicate; it did not page.",
+    )
+    # A hash of team, organisation and site, set on the one open ticket that later
+    # reports are linked to. The unique index makes two reports arriving at
+    # once open one ticket between them, not two.
+    duplicate_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -10,6 +10,12 @@ from django.dispatch import Signal
 
 ticket_changed = Signal()
 
+# Sent by accept_report inside the transaction that stores a new ticket, with
+# keyword arguments ``ticket`` and ``at``. A receiver's writes commit or roll
+# back with the ticket, which makes it the place to queue outbox rows such as
+# the customer's confirmation.
+report_accepted = Signal()
+
 
 def send_ticket_changed(ticket, change: str, at) -> None:
     """Send ``ticket_changed`` once the current transaction commits (at once outside one)."""

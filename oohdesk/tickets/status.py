@@ -34,6 +34,17 @@ STATE_LABELS = {
 def next_steps(ticket: Ticket) -> str:
     """Say what happens next, with any time in the business's zone and the zone named."""
     current = state(ticket)
+    if ticket.duplicate_of_id and current != "resolved":
+        return (
+            f"This looks like the same issue as report {ticket.duplicate_of.ref} about the same site, which we are "
+            "already handling, so we have linked your report to it. If your answers show it is more urgent, we have "
+            "raised its priority."
+        )
+    if ticket.paging_limited and current != "resolved":
+        return (
+            "We have received several urgent reports from you or your organisation in the last hour. The on-call "
+            "developer is already working on an earlier one and can see this report too."
+        )
     if current == "alerted":
         return "The on-call developer has been alerted and will be in touch as soon as possible."
     if current == "acknowledged":
