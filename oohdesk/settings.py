@@ -195,6 +195,13 @@ OOHDESK_ZENDESK_SITE_DOWN_FIELD = env_str("OOHDESK_ZENDESK_SITE_DOWN_FIELD", "")
 OOHDESK_ZENDESK_AFFECTS_HALF_FIELD = env_str("OOHDESK_ZENDESK_AFFECTS_HALF_FIELD", "")
 OOHDESK_ZENDESK_SITE_FIELD = env_str("OOHDESK_ZENDESK_SITE_FIELD", "")
 
+# The misuse signal: more than this many urgent reports judged not genuine
+# from one organisation within the period tells the support lead.
+OOHDESK_MISUSE_LIMIT = env_int("OOHDESK_MISUSE_LIMIT", 2, minimum=0)
+OOHDESK_MISUSE_PERIOD_DAYS = env_int("OOHDESK_MISUSE_PERIOD_DAYS", 30, minimum=1)
+# Hours a drill's private report link stays open.
+OOHDESK_DRILL_HOURS = env_int("OOHDESK_DRILL_HOURS", 48, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

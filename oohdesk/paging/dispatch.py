@@ -66,6 +66,9 @@ def build_message(attempt: NotificationAttempt) -> Message:
     )
     if not ticket.verified:
         body += f"\n\nUnverified reporter: {ticket.reporter_email or 'no email address'} is not a known customer contact."
+    if ticket.is_drill:
+        title = f"DRILL {title}"
+        body = f"This is a drill: only you have been notified.\n\n{body}"
     return Message(
         title=title,
         body=body,

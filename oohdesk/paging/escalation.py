@@ -21,6 +21,8 @@ from oohdesk.paging.models import (
     PageEvent,
 )
 from oohdesk.rota.models import Member
+from oohdesk.tickets import audit
+from oohdesk.tickets.models import AuditEntry
 from oohdesk.tickets.signals import send_ticket_changed
 
 logger = logging.getLogger(__name__)
@@ -45,7 +47,10 @@ def step_targets(page: Page, step: EscalationStep, at: datetime) -> list[Member]
 
     The on-call member and the backup come from the team's own answers
     (Team.on_call_at and Team.backup_at), so overrides and the backup rota apply.
+    Every step of a drill's page notifies the drill's chosen person and nobody else.
     """
+    if page.ticket.is_drill:
+        return drill_targets(page)
     team = page.team
     if step.target == EscalationStep.Target.TEAM_LEAD:
         member = team.lead
@@ -54,6 +59,12 @@ def step_targets(page: Page, step: EscalationStep, at: datetime) -> list[Member]
     else:
         member = team.backup_at(at)
     return [member] if member else []
+
+
+def drill_targets(page: Page) -> list[Member]:
+    """Return the drill's chosen person, the only one a drill page may notify."""
+    drill = page.ticket.drill
+    return [drill.member] if drill else []
 
 
 def queue_notifications(page: Page, members: list[Member], at: datetime, purpose: str) -> int:
@@ -139,6 +150,8 @@ def move_step_from(page: Page, leaving: Member, at: datetime, reason: str) -> li
 
 def alert_admins(page: Page, at: datetime) -> None:
     admins = list(Member.objects.filter(is_admin=True).prefetch_related("contact_methods"))
+    if page.ticket.is_drill:
+        admins = drill_targets(page)
     queued = queue_notifications(page, admins, at, NotificationAttempt.Purpose.ADMIN_ALERT)
     page.step_due_at = None
     page.admins_alerted_at = at
@@ -187,18 +200,22 @@ class AckResult:
     message: str
 
 
-def acknowledge(page_id: int, at: datetime, member: Member | None, via: str) -> AckResult:
+def acknowledge(page_id: int, at: datetime, member: Member | None, via: str, user=None) -> AckResult:
     """Acknowledge a page: stop its escalation and cancel every pending notification at once.
 
     A late acknowledgement, after escalation moved past the person, is accepted.
-    Acknowledging an acknowledged or resolved page changes nothing.
+    Acknowledging an acknowledged or resolved page changes nothing. Both cases
+    are written to the ticket's audit trail with ``via`` as the channel;
+    ``user`` is the signed-in user acting, when there is one.
     """
+    actor = audit.Actor.for_member(member) if member else (audit.Actor.for_user(user) if user else audit.Actor())
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("ticket").get(id=page_id)
-        who = member.name if member else "a staff member"
+        who = actor.label
         route = ACK_ROUTE_LABELS.get(via, via.replace("_", " "))
         if page.status != Page.Status.TRIGGERED:
             record(page, at, PageEvent.Kind.ACK_IGNORED, f"Acknowledgement by {who} through {route} ignored: page already {page.status}.", member)
+            audit.record(page.ticket, at, AuditEntry.Action.ACK_IGNORED, actor, via, f"The page was already {page.status}.")
             return AckResult(False, f"This page was already {page.get_status_display().lower()}.")
         page.status = Page.Status.ACKNOWLEDGED
         page.acknowledged_at = at
@@ -206,10 +223,33 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str) -> 
         page.acknowledged_via = via
         page.step_due_at = None
         page.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledged_via", "step_due_at"])
-        cancelled = page.attempts.filter(status=NotificationAttempt.Status.PENDING).update(
-            status=NotificationAttempt.Status.CANCELLED, error="Cancelled: the page was acknowledged."
-        )
+        cancelled = _cancel_pending(page, "acknowledged")
         record(page, at, PageEvent.Kind.ACKNOWLEDGED, f"Acknowledged by {who} through {route}. {cancelled} pending notifications cancelled.", member)
+        audit.record(page.ticket, at, AuditEntry.Action.ACKNOWLEDGED, actor, via)
         send_ticket_changed(page.ticket, "acknowledged", at)
     logger.info("page acknowledged ticket=%s page=%s via=%s", page.ticket.ref, page.id, via)
     return AckResult(True, "Acknowledged. Escalation has stopped.")
+
+
+def _cancel_pending(page: Page, reason: str) -> int:
+    return page.attempts.filter(status=NotificationAttempt.Status.PENDING).update(
+        status=NotificationAttempt.Status.CANCELLED, error=f"Cancelled: the page was {reason}."
+    )
+
+
+def close_page(page_id: int, at: datetime, message: str, member: Member | None = None) -> None:
+    """Mark a page resolved because its ticket was resolved or deferred; call inside that change's transaction.
+
+    Closing stops escalation and cancels pending notifications like an
+    acknowledgement does; the ticket's audit entry is the caller's to write.
+    """
+    page = Page.objects.select_for_update().get(id=page_id)
+    if page.status == Page.Status.RESOLVED:
+        return
+    page.status = Page.Status.RESOLVED
+    page.resolved_at = at
+    page.step_due_at = None
+    page.save(update_fields=["status", "resolved_at", "step_due_at"])
+    _cancel_pending(page, "resolved")
+    record(page, at, PageEvent.Kind.RESOLVED, message, member)
+    logger.info("page closed page=%s", page.id)

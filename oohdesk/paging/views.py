@@ -13,6 +13,8 @@ from oohdesk import links
 from oohdesk.paging.escalation import acknowledge
 from oohdesk.paging.models import DemoPhoneMessage, Page
 from oohdesk.rota.models import Member
+from oohdesk.tickets.action_forms import panel_context, perform
+from oohdesk.tickets.actions import ActionError, Actor
 from oohdesk.zones import zone_label
 
 logger = logging.getLogger(__name__)
@@ -35,20 +37,46 @@ def _page_and_member(token: str) -> tuple[Page | None, Member | None]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def ack_link(request, token: str):
-    """Show the page with one Acknowledge button, and acknowledge it on POST.
+    """Show the page with an Acknowledge button and the ticket's other actions, and carry them out on POST.
 
     Mail scanners fetch links with GET to check them, so a GET must never
-    acknowledge a page.
+    change anything. The link stands for the member it was sent to, so the
+    audit trail names them with the channel "link".
     """
     page, member = _page_and_member(token)
     if page is None:
         return render(request, "paging/link_invalid.html", status=404)
-    result = None
+    result, failure, action = None, None, ""
     if request.method == "POST":
-        result = acknowledge(page.id, timezone.now(), member, via="link")
+        action = request.POST.get("action", "acknowledge")
+        if action == "acknowledge":
+            result = acknowledge(page.id, timezone.now(), member, via="link")
+        else:
+            failure = _act_from_link(request, page, member, action)
+            if failure is None:
+                return redirect("page-ack-link", token=token)
         page.refresh_from_db()
-    context = {"page": page, "ticket": page.ticket, "result": result}
-    return render(request, "paging/ack_link.html", context)
+        page.ticket.refresh_from_db()
+    context = {
+        "page": page,
+        "ticket": page.ticket,
+        "result": result,
+        "action_url": request.path,
+        **panel_context(page.ticket, failure, action, request.POST),
+    }
+    return render(request, "paging/ack_link.html", context, status=400 if failure else 200)
+
+
+def _act_from_link(request, page: Page, member: Member | None, action: str) -> ActionError | None:
+    """Carry out a ticket action posted from a page link; return the error, or None after success."""
+    actor = Actor.for_member(member) if member else Actor()
+    try:
+        outcome = perform(request.POST, page.ticket, timezone.now(), actor, "link")
+    except ActionError as error:
+        logger.info("ticket action rejected ticket=%s action=%s field=%s", page.ticket.ref, action, error.field)
+        return error
+    messages.success(request, outcome.message)
+    return None
 
 
 def may_see_phone(user, member: Member) -> bool:

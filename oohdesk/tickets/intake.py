@@ -28,7 +28,8 @@ from oohdesk.paging.escalation import open_page, record
 from oohdesk.paging.models import PageEvent
 from oohdesk.paging.targets import set_response_target
 from oohdesk.rota.models import Team
-from oohdesk.tickets.models import Ticket
+from oohdesk.tickets import audit
+from oohdesk.tickets.models import AuditEntry, Drill, Ticket, new_drill_reference
 from oohdesk.tickets.signals import report_accepted
 from oohdesk.tickets.triage import Decision, decide, priority_for
 
@@ -51,12 +52,17 @@ def fingerprint(fields: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def accept_report(form, team: Team, at: datetime, source: str, idempotency_key: str | None = None) -> Accepted:
+def accept_report(
+    form, team: Team, at: datetime, source: str, idempotency_key: str | None = None, drill: Drill | None = None
+) -> Accepted:
     """Store a validated IssueReportForm as a ticket, paging if the rules above say so; return it.
 
     With an ``idempotency_key`` already used for the same report, the first
     ticket is returned and nothing new is stored; with one used for a
-    different report, IdempotencyConflict is raised.
+    different report, IdempotencyConflict is raised. A report sent through a
+    ``drill`` is stored as a drill ticket: it is never linked to or from a real
+    ticket, no hourly limit holds its page back, and its page notifies only the
+    drill's chosen person.
     """
     report_fingerprint = fingerprint({**form.cleaned_data, "team": team.slug})
     # A unique index can reject the insert when an identical request, or a
@@ -68,7 +74,7 @@ def accept_report(form, team: Team, at: datetime, source: str, idempotency_key: 
             if existing:
                 return Accepted(existing, created=False)
         try:
-            ticket = _store(form, team, at, source, idempotency_key, report_fingerprint)
+            ticket = _store(form, team, at, source, idempotency_key, report_fingerprint, drill)
         except IntegrityError:
             if second_pass:
                 raise
@@ -103,7 +109,7 @@ def _new_ticket(form, team: Team, at: datetime, source: str, decision: Decision)
     return ticket
 
 
-def _store(form, team: Team, at: datetime, source: str, idempotency_key, report_fingerprint) -> Ticket:
+def _store(form, team: Team, at: datetime, source: str, idempotency_key, report_fingerprint, drill) -> Ticket:
     hours = team.calendar.working_hours()
     decision = decide(priority_for(*form.answers()), hours, at)
     ticket = _new_ticket(form, team, at, source, decision)
@@ -113,6 +119,11 @@ def _store(form, team: Team, at: datetime, source: str, idempotency_key, report_
     ticket.idempotency_key = idempotency_key or None
     ticket.request_fingerprint = report_fingerprint
     key = duplicates.duplicate_key(team.id, reporters.organisation_key(ticket.organisation), ticket.site)
+    if drill is not None:
+        ticket.drill = drill
+        ticket.is_drill = True
+        ticket.ref = new_drill_reference()
+        key = None
     with transaction.atomic():
         original = duplicates.find_open_ticket(key, at) if key else None
         if original is not None:
@@ -121,6 +132,8 @@ def _store(form, team: Team, at: datetime, source: str, idempotency_key, report_
             ticket.duplicate_key = key
             _store_and_page(ticket, decision, at)
             set_response_target(ticket, at, hours)
+        reporter_actor = audit.Actor(name=f"{ticket.reporter_name} (customer)")
+        audit.record(ticket, at, AuditEntry.Action.RECEIVED, reporter_actor, source, new_value=ticket.priority)
         report_accepted.send(sender=Ticket, ticket=ticket, at=at)
         transaction.on_commit(engine.wake)
     logger.info(
@@ -142,7 +155,7 @@ def _store_duplicate(ticket: Ticket, original: Ticket, at: datetime) -> None:
 
 def _store_and_page(ticket: Ticket, decision: Decision, at: datetime) -> None:
     limit = None
-    if decision.pages and not ticket.verified:
+    if decision.pages and not ticket.verified and not ticket.is_drill:
         limit = reporters.check_page_limit(ticket.reporter_email, ticket.organisation, at)
     ticket.paging_limited = bool(limit and limit.holds_back_page)
     ticket.save()

@@ -109,10 +109,16 @@ def ticket_status(request, token: str):
     ticket = _ticket_from_token(token)
     if ticket is None:
         return _invalid_link(request)
+    zone = ticket.team.calendar.zone
+    updates = [(format_local(update.at, zone), update) for update in status.history(ticket)]
     context = {
         "ticket": ticket,
+        "state": status.state(ticket),
         "state_label": status.STATE_LABELS[status.state(ticket)],
         "next_steps": status.next_steps(ticket),
-        "received": format_local(ticket.received_at, ticket.team.calendar.zone),
+        "received": format_local(ticket.received_at, zone),
+        "last_update": format_local(status.last_update(ticket), zone),
+        "deferred_until": format_local(ticket.release_at, zone) if ticket.is_deferred else "",
+        "updates": updates,
     }
     return render(request, "tickets/status.html", context)
