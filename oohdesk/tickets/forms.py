@@ -79,5 +79,9 @@ class IssueReportForm(forms.ModelForm):
             raise forms.ValidationError("Enter a phone number with at least 7 digits, such as 020 7946 0000.")
         return phone
 
+    def clean_organisation(self) -> str:
+        # One spelling per organisation, so reports and the misuse signal group them together.
+        return " ".join(self.cleaned_data["organisation"].split())
+
     def answers(self) -> tuple[bool, bool]:
         return self.cleaned_data["site_down"] == "yes", self.cleaned_data["affects_half"] == "yes"
