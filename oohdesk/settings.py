@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "oohdesk.intake",
     "oohdesk.front",
     "oohdesk.configuration",
+    "oohdesk.reports",
 ]
 
 MIDDLEWARE = [

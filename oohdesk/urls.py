@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("oohdesk.front.urls")),
     path("", include("oohdesk.rota.urls")),
     path("", include("oohdesk.hours.urls")),
+    path("", include("oohdesk.reports.urls")),
 ]

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
+from oohdesk.front import glance
 from oohdesk.paging.escalation import acknowledge
 from oohdesk.paging.models import Page
 from oohdesk.rota import health
@@ -47,8 +48,10 @@ class OnCallRow:
     has_rota: bool
     now_name: str = ""
     now_until: str = ""
+    now_clock: str = ""
     next_name: str = ""
     next_from: str = ""
+    next_clock: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,10 @@ def on_call_row(team: Team, at: datetime, viewer: Member | None) -> OnCallRow:
         has_rota=True,
         now_name=current.member.name if current else "",
         now_until=format_local(current.end, zone) if current else "",
+        now_clock=glance.local_clock(current.member, at) if current else "",
         next_name=following.member.name if following else "",
         next_from=format_local(following.start, zone) if following else "",
+        next_clock=glance.local_clock(following.member, at) if following else "",
     )
 
 
@@ -148,6 +153,14 @@ def visible_phones(user, viewer: Member | None) -> list[Member]:
     return list(members.filter(id=viewer.id))
 
 
+def dashboard_zone(viewer: Member | None) -> ZoneInfo:
+    """Return the zone whose Monday starts "this week": the viewer's, else the first team's calendar."""
+    if viewer is not None:
+        return viewer.zone
+    team = Team.objects.select_related("calendar").order_by("id").first()
+    return team.calendar.zone if team else get_zone("Europe/London")
+
+
 @login_required
 def dashboard(request):
     now = timezone.now()
@@ -155,6 +168,8 @@ def dashboard(request):
     context = {
         "on_call": [on_call_row(team, now, viewer) for team in Team.objects.select_related("rota")],
         "open_pages": open_page_rows(now, viewer),
+        "held": glance.held_rows(now, viewer, short_time),
+        "this_week": glance.this_week(now, dashboard_zone(viewer)),
         "recent_tickets": recent_ticket_rows(viewer),
         "phones": visible_phones(request.user, viewer),
         "several_teams": Team.objects.count() > 1,

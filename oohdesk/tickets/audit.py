@@ -14,7 +14,6 @@ CHANNEL_LABELS = {
     "demo_phone": "Demo phone",
     "email": "Email",
     "form": "Issue Report form",
-    "drill": "Drill report form",
     "system": "oohdesk",
 }
 

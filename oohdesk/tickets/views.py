@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from oohdesk import links
 from oohdesk.rota.models import Team
-from oohdesk.tickets import status
+from oohdesk.tickets import misuse, status
 from oohdesk.tickets.forms import IssueReportForm
 from oohdesk.tickets.intake import IdempotencyConflict, accept_report
-from oohdesk.tickets.models import Ticket
+from oohdesk.tickets.models import Drill, Ticket
 from oohdesk.zones import format_local
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,11 @@ FORM_KEY_PATTERN = re.compile(r"form-[A-Za-z0-9_-]{16,64}")
 # The two Yes/No questions come last, after the high-priority criteria.
 QUESTION_FIELDS = ("site_down", "affects_half")
 
+# The organisation of the last report sent from this browser, so the next
+# form is prefilled and shows the criteria first if that organisation is flagged.
+ORGANISATION_COOKIE = "oohdesk_organisation"
+ORGANISATION_COOKIE_AGE = 365 * 24 * 3600
+
 
 def report(request):
     """Show the form for the only team, or the list of teams to choose from."""
@@ -32,25 +37,29 @@ def report(request):
     if not teams:
         return render(request, "tickets/not_set_up.html")
     if len(teams) == 1:
-        return _report_form(request, teams[0], several_teams=False)
+        return show_report_form(request, teams[0], several_teams=False)
     return render(request, "tickets/choose_team.html", {"teams": teams})
 
 
 def report_team(request, slug: str):
     team = get_object_or_404(Team, slug=slug)
-    return _report_form(request, team, several_teams=Team.objects.count() > 1)
+    return show_report_form(request, team, several_teams=Team.objects.count() > 1)
 
 
-def _report_form(request, team: Team, several_teams: bool):
+def show_report_form(request, team: Team, several_teams: bool, drill: Drill | None = None):
     if request.method == "POST":
         form = IssueReportForm(request.POST, label_suffix="")
         if form.is_valid():
-            ticket = _accept(form, team, _posted_form_key(request))
-            return redirect("ticket-confirmation", token=links.status_token(ticket.ref))
+            ticket = _accept(form, team, _posted_form_key(request), drill)
+            response = redirect("ticket-confirmation", token=links.status_token(ticket.ref))
+            if not drill:
+                remember_organisation(response, ticket.organisation)
+            return response
         form_key = _posted_form_key(request) or _new_form_key()
     else:
-        form = IssueReportForm(label_suffix="")
+        form = IssueReportForm(label_suffix="", initial=_initial(request))
         form_key = _new_form_key()
+    organisation = form["organisation"].value() or remembered_organisation(request)
     context = {
         "form": form,
         "details": [field for field in form if field.name not in QUESTION_FIELDS],
@@ -58,17 +67,37 @@ def _report_form(request, team: Team, several_teams: bool):
         "team": team,
         "several_teams": several_teams,
         "form_key": form_key,
+        "drill": drill,
+        "criteria_first": misuse.is_flagged(organisation or "", timezone.now()),
     }
     return render(request, "tickets/report.html", context)
 
 
-def _accept(form: IssueReportForm, team: Team, form_key: str | None) -> Ticket:
+def _initial(request) -> dict:
+    """Prefill the organisation from ``?organisation=`` (a link the agency sends) or from the last report sent."""
+    organisation = request.GET.get("organisation", "").strip() or remembered_organisation(request)
+    return {"organisation": organisation[:100]} if organisation else {}
+
+
+def remember_organisation(response, organisation: str) -> None:
+    response.set_signed_cookie(
+        ORGANISATION_COOKIE, organisation, salt=ORGANISATION_COOKIE, max_age=ORGANISATION_COOKIE_AGE,
+        httponly=True, samesite="Lax",
+    )
+
+
+def remembered_organisation(request) -> str:
+    return request.get_signed_cookie(ORGANISATION_COOKIE, default="", salt=ORGANISATION_COOKIE, max_age=ORGANISATION_COOKIE_AGE)
+
+
+def _accept(form: IssueReportForm, team: Team, form_key: str | None, drill: Drill | None = None) -> Ticket:
+    source = Ticket.Source.FORM
     try:
-        return accept_report(form, team, timezone.now(), source=Ticket.Source.FORM, idempotency_key=form_key).ticket
+        return accept_report(form, team, timezone.now(), source=source, idempotency_key=form_key, drill=drill).ticket
     except IdempotencyConflict:
         # The customer went back after sending and changed the report: it is a new report.
         logger.info("form key reused for a changed report, storing a new ticket team=%s", team.slug)
-        return accept_report(form, team, timezone.now(), source=Ticket.Source.FORM).ticket
+        return accept_report(form, team, timezone.now(), source=source, drill=drill).ticket
 
 
 def _new_form_key() -> str:
