@@ -207,3 +207,24 @@ def test_audit_names_channel_in_page(client, alice_user, paged_night):
     html = client.get(reverse("ticket-detail", args=[paged_night.ref])).content.decode()
     assert AuditEntry.objects.filter(ticket=paged_night, action="acknowledged", channel="dashboard").exists()
     assert "<td>Dashboard</td>" in html
+
+
+def test_weekly_summary_waits_for_hours(team, alice, charlie, paged_night):
+    from django.core.management import call_command
+
+    with time_machine.travel(utc(2026, 12, 12, 22, 0), tick=False):
+        call_command("wellbeing", "--week", "2026-12-09", "--notify", stdout=io.StringIO())
+    [notice] = NotificationAttempt.objects.filter(purpose="notice")
+    assert notice.member == charlie
+    assert notice.title == "Well-being summary for the week of 7 December 2026"
+    assert "Alice: 1 page received, 1 out of hours, 1 at night." in notice.body
+    # Saturday 22:00 is out of Charlie's hours, so the summary waits for Monday 09:00.
+    assert notice.due_at == utc(2026, 12, 14, 9, 0)
+
+
+def test_weekly_summary_bad_week(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--week: 'last' is not a date"):
+        call_command("wellbeing", "--week", "last")

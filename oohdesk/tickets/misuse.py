@@ -52,12 +52,14 @@ def is_flagged(organisation: str, at: datetime) -> bool:
     return not_genuine_count(organisation, at) > settings.OOHDESK_MISUSE_LIMIT
 
 
-def support_leads(ticket: Ticket) -> list[Member]:
-    """Return who hears about misuse: every admin, or the ticket's team lead when there is no admin."""
+def support_leads(team=None) -> list[Member]:
+    """Return who receives the support lead's notices: every admin or, with no admin, the team's lead (every lead without a team)."""
     admins = list(Member.objects.filter(is_admin=True))
     if admins:
         return admins
-    return [ticket.team.lead] if ticket.team.lead else []
+    if team is not None:
+        return [team.lead] if team.lead else []
+    return list(Member.objects.filter(teams_led__isnull=False).distinct())
 
 
 def check_after_judgement(ticket: Ticket, at: datetime) -> MisuseAlert | None:
@@ -89,7 +91,7 @@ def check_after_judgement(ticket: Ticket, at: datetime) -> MisuseAlert | None:
         "still accepted and still page the on-call developer; consider talking to them about what "
         "counts as an emergency."
     )
-    for lead in support_leads(ticket):
+    for lead in support_leads(ticket.team):
         queue_notice(lead, title, body, at)
     logger.info("misuse alert raised organisation_alert=%s ticket=%s count=%s", alert.id, ticket.ref, count)
     return alert
