@@ -228,3 +228,16 @@ def test_weekly_summary_bad_week(db):
 
     with pytest.raises(CommandError, match="--week: 'last' is not a date"):
         call_command("wellbeing", "--week", "last")
+
+
+def test_admin_audit_pages_render(admin_client, paged_night, team, bob):
+    start_drill(team, bob, "Practice", None, NIGHT)
+    entry = AuditEntry.objects.filter(ticket=paged_night).first()
+    paths = [
+        reverse("admin:tickets_auditentry_changelist"),
+        reverse("admin:tickets_auditentry_change", args=[entry.id]),
+        reverse("admin:tickets_drill_changelist"),
+        reverse("admin:tickets_misusealert_changelist"),
+    ]
+    for path in paths:
+        assert admin_client.get(path).status_code == 200, path

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from oohdesk.tickets.models import Ticket
+from oohdesk.tickets.models import AuditEntry, Drill, MisuseAlert, Ticket
 
 
 @admin.register(Ticket)
@@ -19,3 +19,36 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit trail is written only by the actions themselves, and never changed afterwards."""
+
+    list_display = ["at", "ticket", "action", "actor_name", "channel"]
+    list_filter = ["action", "channel"]
+    search_fields = ["ticket__ref", "actor_name", "text"]
+    date_hierarchy = "at"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Drill)
+class DrillAdmin(admin.ModelAdmin):
+    list_display = ["label", "team", "member", "created_at", "expires_at"]
+    readonly_fields = ["token", "created_by", "created_at"]
+
+
+@admin.register(MisuseAlert)
+class MisuseAlertAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "raised_at", "not_genuine_count", "limit", "period_days"]
+    search_fields = ["organisation"]
