@@ -196,8 +196,8 @@ OOHDESK_ZENDESK_SITE_DOWN_FIELD = env_str("OOHDESK_ZENDESK_SITE_DOWN_FIELD", "")
 OOHDESK_ZENDESK_AFFECTS_HALF_FIELD = env_str("OOHDESK_ZENDESK_AFFECTS_HALF_FIELD", "")
 OOHDESK_ZENDESK_SITE_FIELD = env_str("OOHDESK_ZENDESK_SITE_FIELD", "")
 
-# The misuse signal: more than this many urgent reports judged not genuine
-# from one organisation within the period tells the support lead.
+# The misuse signal: the support lead is notified when more than this many
+# urgent reports from one organisation within the period are judged not genuine.
 OOHDESK_MISUSE_LIMIT = env_int("OOHDESK_MISUSE_LIMIT", 2, minimum=0)
 OOHDESK_MISUSE_PERIOD_DAYS = env_int("OOHDESK_MISUSE_PERIOD_DAYS", 30, minimum=1)
 # Hours a drill's private report link stays open.

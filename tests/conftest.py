@@ -54,6 +54,14 @@ def charlie(db):
 
 
 @pytest.fixture
+def alice_user(django_user_model, alice):
+    user = django_user_model.objects.create_user("alice", password="correct horse battery")
+    alice.user = user
+    alice.save()
+    return user
+
+
+@pytest.fixture
 def team(calendar, policy, alice, bob, charlie):
     """Alice then Bob on a Monday 09:00 Europe/London rota from 5 January 2026; Charlie leads.
 

@@ -15,6 +15,48 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# A team whose office opens for one minute a week, so every report arrives
+# out of hours: Alice then Ben on the rota, Chloe leading.
+DESK_CONFIG = """
+calendars:
+  - slug: closed
+    name: Open one minute a week
+    time_zone: Europe/London
+    opening_hours: {sunday: ["04:00-04:01"]}
+escalation_policies:
+  - slug: policy
+    name: Test policy
+    ack_timeout: {P1: %(timeout)s, P2: %(timeout)s}
+    repeat: 0
+    steps: [on_call, next_in_rota, team_lead]
+members:
+  - name: Alice Ahmed
+    email: alice@agency.example
+    contact_methods: [{kind: demo_phone}, {kind: email}]
+  - name: Ben Carter
+    email: ben@agency.example
+    contact_methods: [{kind: demo_phone}, {kind: email}]
+  - name: Chloe Davies
+    email: chloe@agency.example
+    contact_methods: [{kind: demo_phone}]
+teams:
+  - slug: web
+    name: Web team
+    calendar: closed
+    escalation_policy: policy
+    lead: chloe@agency.example
+    rota:
+      time_zone: Europe/London
+      handover: {weekday: monday, time: "09:00"}
+      start_date: 2026-01-05
+      members: [alice@agency.example, ben@agency.example]
+"""
+
+
+def desk_config(ack_timeout: str) -> str:
+    """Return DESK_CONFIG with every step waiting ``ack_timeout`` (such as "3s" or "1h") for an acknowledgement."""
+    return DESK_CONFIG % {"timeout": ack_timeout}
+
 
 def free_port() -> int:
     with socket.socket() as probe:

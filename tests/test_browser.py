@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import ROOT, Desk, fresh_database
+from processes import ROOT, Desk, desk_config, fresh_database
 
 pytestmark = pytest.mark.slow
 
@@ -26,43 +26,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct-horse-battery-staple"
-# The office opens for one minute a week, so every report arrives out of
-# hours and a deferred ticket waits for Sunday 04:00. Timeouts are long so
-# nothing escalates while the test runs.
-CONFIG = """
-calendars:
-  - slug: closed
-    name: Open one minute a week
-    time_zone: Europe/London
-    opening_hours: {sunday: ["04:00-04:01"]}
-escalation_policies:
-  - slug: slow
-    name: Slow
-    ack_timeout: {P1: 1h, P2: 1h}
-    repeat: 0
-    steps: [on_call, next_in_rota, team_lead]
-members:
-  - name: Alice Ahmed
-    email: alice@agency.example
-    contact_methods: [{kind: demo_phone}, {kind: email}]
-  - name: Ben Carter
-    email: ben@agency.example
-    contact_methods: [{kind: demo_phone}, {kind: email}]
-  - name: Chloe Davies
-    email: chloe@agency.example
-    contact_methods: [{kind: demo_phone}]
-teams:
-  - slug: web
-    name: Web team
-    calendar: closed
-    escalation_policy: slow
-    lead: chloe@agency.example
-    rota:
-      time_zone: Europe/London
-      handover: {weekday: monday, time: "09:00"}
-      start_date: 2026-01-05
-      members: [alice@agency.example, ben@agency.example]
-"""
+# Every report arrives out of hours, so a deferred ticket waits for the
+# office's one open minute on Sunday at 04:00. Steps wait an hour, so nothing
+# escalates while the test runs.
+CONFIG = desk_config(ack_timeout="1h")
 CUSTOMER = {
     "Your name": "Dana Customer",
     "Your email address": "dana@client.example",

@@ -17,46 +17,13 @@ import httpx
 import pytest
 
 from fake_smtp import FakeSmtp
-from processes import Desk, free_port, fresh_database
+from processes import Desk, desk_config, free_port, fresh_database
 from oohdesk.zones import format_local
 from reports import GOOD_REPORT
 
 pytestmark = pytest.mark.slow
 
-CONFIG = """
-calendars:
-  - slug: closed
-    name: Open one minute a week
-    time_zone: Europe/London
-    opening_hours: {sunday: ["04:00-04:01"]}
-escalation_policies:
-  - slug: quick
-    name: Quick
-    ack_timeout: {P1: 3s, P2: 3s}
-    repeat: 0
-    steps: [on_call, next_in_rota, team_lead]
-members:
-  - name: Alice Ahmed
-    email: alice@agency.example
-    contact_methods: [{kind: demo_phone}, {kind: email}]
-  - name: Ben Carter
-    email: ben@agency.example
-    contact_methods: [{kind: demo_phone}, {kind: email}]
-  - name: Chloe Davies
-    email: chloe@agency.example
-    contact_methods: [{kind: demo_phone}]
-teams:
-  - slug: web
-    name: Web team
-    calendar: closed
-    escalation_policy: quick
-    lead: chloe@agency.example
-    rota:
-      time_zone: Europe/London
-      handover: {weekday: monday, time: "09:00"}
-      start_date: 2026-01-05
-      members: [alice@agency.example, ben@agency.example]
-"""
+CONFIG = desk_config(ack_timeout="3s")
 PASSWORD = "correct-horse-battery-staple"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

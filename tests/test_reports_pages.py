@@ -24,14 +24,6 @@ PERIOD = {"date_from": "2026-12-07", "date_to": "2026-12-13", "since": "2026-11-
 
 
 @pytest.fixture
-def alice_user(django_user_model, alice):
-    user = django_user_model.objects.create_user("alice", password="correct horse battery")
-    alice.user = user
-    alice.save()
-    return user
-
-
-@pytest.fixture
 def paged_night(team, alice):
     ticket = report(team, NIGHT)
     run_once(NIGHT)

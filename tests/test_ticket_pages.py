@@ -16,14 +16,6 @@ NIGHT = utc(2026, 12, 9, 23, 0)
 
 
 @pytest.fixture
-def alice_user(django_user_model, alice):
-    user = django_user_model.objects.create_user("alice", password="correct horse battery")
-    alice.user = user
-    alice.save()
-    return user
-
-
-@pytest.fixture
 def ticket(team):
     return report(team, NIGHT)
 

@@ -51,14 +51,6 @@ def send_report(client, **answers):
 
 
 @pytest.fixture
-def alice_user(django_user_model, alice):
-    user = django_user_model.objects.create_user("alice", password="correct horse battery")
-    alice.user = user
-    alice.save()
-    return user
-
-
-@pytest.fixture
 def bob_user(django_user_model, bob):
     user = django_user_model.objects.create_user("bob", password="correct horse battery")
     bob.user = user

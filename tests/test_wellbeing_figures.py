@@ -1,7 +1,7 @@
 """The well-being figures against a seeded month, worked out by hand.
 
 Five London weeks, Monday 2 March to Sunday 5 April 2026. The UK clocks go
-forward on Sunday 29 March (01:00 UTC); the US clocks went forward on Sunday
+forward on Sunday 29 March (01:00 UTC). The US clocks went forward on Sunday
 8 March, so Bob, who lives in New York, is UTC-5 for the first week and
 UTC-4 after. Alice and Charlie live in London. The rota hands over on Monday
 at 09:00 London time: Alice has the weeks of 2, 16 and 30 March, Bob those of

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from oohdesk.tickets.models import AuditEntry, Ticket
 
-# Where an action came from. Channels added later (a provider's receipt or a
-# keypress) record their own kind, which is shown as it is stored.
+# Display names of the channels an action comes from. A channel missing here
+# (a provider's receipt or a keypress) is shown by its stored kind.
 CHANNEL_LABELS = {
     "dashboard": "Dashboard",
     "link": "Link in a notification",
@@ -43,9 +43,6 @@ class Actor:
     @property
     def label(self) -> str:
         return self.name or "a staff member"
-
-
-SYSTEM = Actor(name="oohdesk")
 
 
 def record(

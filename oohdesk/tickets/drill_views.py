@@ -33,9 +33,9 @@ def drills(request):
         messages.success(request, f"Drill started. Only {drill.member.name} will be paged by its reports.")
         return redirect("drills")
     now = timezone.now()
-    shown = Drill.objects.select_related("member", "team__calendar").prefetch_related("tickets")
+    visible = Drill.objects.select_related("member", "team__calendar").prefetch_related("tickets")
     if not request.user.is_staff:
-        shown = shown.filter(created_by=request.user)
+        visible = visible.filter(created_by=request.user)
     rows = [
         {
             "drill": drill,
@@ -43,7 +43,7 @@ def drills(request):
             "open": drill.is_open(now),
             "expires": format_local(drill.expires_at, drill.team.calendar.zone),
         }
-        for drill in shown[:RECENT_DRILLS]
+        for drill in visible[:RECENT_DRILLS]
     ]
     return render(request, "tickets/drills.html", {"form": form, "rows": rows}, status=400 if form.errors else 200)
 
@@ -53,7 +53,7 @@ def drill_path(drill: Drill) -> str:
 
 
 def drill_report(request, token: str):
-    """The Issue Report form of a drill: the same form, labelled as a drill, paging only the chosen person."""
+    """Show the Issue Report form of a drill: the same form, labelled as a drill, paging only the chosen person."""
     drill = Drill.objects.select_related("team", "member").filter(token=token).first()
     if drill is None or not drill.is_open(timezone.now()):
         return render(request, "tickets/link_invalid.html", status=404)

@@ -1,7 +1,7 @@
 """Drills: a private report link whose reports page only one chosen person, labelled as a drill everywhere.
 
-A support lead can run a drill for a customer or a new developer, choosing
-who receives the drill's pages; a developer can run one for themselves. The
+A support lead can run a drill for a customer or a new developer and chooses
+who receives the drill's pages. A developer can run one for themselves. The
 drill's tickets and pages behave like real ones (acknowledge, defer,
 resolve, the status page) but are left out of every report and of the
 misuse signal.

@@ -2,7 +2,7 @@
 
 When more than ``OOHDESK_MISUSE_LIMIT`` of an organisation's urgent reports
 received in the last ``OOHDESK_MISUSE_PERIOD_DAYS`` days are judged not
-genuine, the support lead is told once per period with a normal-priority
+genuine, the support lead is notified once per period with a normal-priority
 notice (which waits for their working hours), and the organisation's report
 form shows the high-priority criteria first and highlighted. Its reports are
 never blocked or delayed. Drill tickets never count.
