@@ -42,8 +42,10 @@ CUSTOMER = {
 STAFF_DETAILS = ["agency.example", "Alice", "Ben", "Chloe"]
 
 
-@pytest.fixture
-def desk(tmp_path):
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    """One running desk for the module's tests; each test files its own reports."""
+    tmp_path = tmp_path_factory.mktemp("browser-desk")
     with fresh_database() as database_url:
         installation = Desk(tmp_path, database_url)
         config_file = tmp_path / "desk.yaml"
@@ -65,7 +67,7 @@ def desk(tmp_path):
             installation.stop_all()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed: apt-get install -y chromium")
