@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 WIDTH = 640
 HEIGHT = 260
-LEFT = 40
+LEFT = 44
 RIGHT = 10
 TOP = 10
-BOTTOM = 48
+BOTTOM = 40
 # Longer category labels are cut, with the whole name kept in the bar's tooltip.
 LABEL_LENGTH = 14
 

@@ -43,13 +43,13 @@ def _forbidden(request):
 
 def _charts(figures: Wellbeing) -> list[charts.Chart]:
     weeks = sorted(figures.weeks)
-    week_labels = [f"w/c {week.day} {week:%b}" for week in weeks]
+    week_labels = [f"{week.day} {week:%b}" for week in weeks]
     tallies = [figures.weeks[week] for week in weeks]
     people = sorted(figures.people.items(), key=lambda item: figures.members[item[0]].name)
     names = [figures.members[member_id].name for member_id, _tally in people]
     person_tallies = [tally for _id, tally in people]
     return [
-        charts.stacked_columns("Interruptions per week", week_labels, _interruption_series(tallies)),
+        charts.stacked_columns("Interruptions per week (weeks starting on the Monday shown)", week_labels, _interruption_series(tallies)),
         charts.stacked_columns("Interruptions per person", names, _interruption_series(person_tallies)),
     ]
 
