@@ -139,7 +139,7 @@ def test_status_page_states(client, team, alice, ticket):
     assert "We alerted the on-call developer." in html
 
     actions.acknowledge_ticket(ticket, NIGHT + timedelta(minutes=1), Actor.for_member(alice), "dashboard")
-    assert "Acknowledged by the on-call developer" in status_html(client, ticket)
+    assert "Acknowledged by a developer" in status_html(client, ticket)
 
     actions.reply(ticket, NIGHT + timedelta(minutes=2), Actor.for_member(alice), "dashboard", "Looking at the payment logs now.")
     actions.defer(ticket, NIGHT + timedelta(minutes=5), Actor.for_member(alice), "dashboard", "Only one customer affected.")

@@ -194,6 +194,10 @@ def escalate_due_pages(at: datetime, limit: int = 100) -> int:
 ACK_ROUTE_LABELS = {"demo_phone": "the demo phone", "link": "the emailed link", "dashboard": "the dashboard", "api": "the API"}
 
 
+def route_label(via: str) -> str:
+    return ACK_ROUTE_LABELS.get(via, via.replace("_", " "))
+
+
 @dataclass(frozen=True)
 class AckResult:
     accepted: bool
@@ -212,7 +216,7 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str, use
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("ticket").get(id=page_id)
         who = actor.label
-        route = ACK_ROUTE_LABELS.get(via, via.replace("_", " "))
+        route = route_label(via)
         if page.status != Page.Status.TRIGGERED:
             record(page, at, PageEvent.Kind.ACK_IGNORED, f"Acknowledgement by {who} through {route} ignored: page already {page.status}.", member)
             audit.record(page.ticket, at, AuditEntry.Action.ACK_IGNORED, actor, via, f"The page was already {page.status}.")

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from oohdesk.paging import engine
-from oohdesk.paging.escalation import acknowledge, close_page, open_page
+from oohdesk.paging.escalation import acknowledge, close_page, open_page, route_label
 from oohdesk.paging.models import ContactMethod, Page
 from oohdesk.rota.models import Member
 from oohdesk.tickets import audit, misuse
@@ -98,7 +98,7 @@ def resolve(ticket: Ticket, at: datetime, actor: Actor, channel: str, note: str)
         _stop_paging(ticket, at, actor, channel)
         page = _page_of(ticket)
         if page is not None:
-            close_page(page.id, at, f"Ticket resolved by {actor.label} via {channel}.", actor.member)
+            close_page(page.id, at, f"Ticket resolved by {actor.label} through {route_label(channel)}.", actor.member)
         ticket.status = Ticket.Status.RESOLVED
         ticket.resolved_at = at
         ticket.save(update_fields=["status", "resolved_at"])
@@ -131,7 +131,7 @@ def defer(ticket: Ticket, at: datetime, actor: Actor, channel: str, reason: str)
         _stop_paging(ticket, at, actor, channel)
         page = _page_of(ticket)
         if page is not None:
-            close_page(page.id, at, f"Deferred to working hours by {actor.label} via {channel}.", actor.member)
+            close_page(page.id, at, f"Deferred to working hours by {actor.label} through {route_label(channel)}.", actor.member)
         old_priority = ticket.priority
         ticket.priority = Priority.P3
         ticket.status = Ticket.Status.HELD
