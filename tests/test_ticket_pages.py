@@ -168,3 +168,21 @@ def test_status_page_hides_staff(client, team, alice, bob, ticket):
     html = status_html(client, ticket)
     for private in ["Alice", "Bob", "agency.example", "7700", "900123", "Bob knows"]:
         assert private not in html, private
+
+
+def test_api_ack_audits_user(client, django_user_model, ticket):
+    from oohdesk.api.models import ApiToken
+
+    lead = django_user_model.objects.create_user("lead", password="correct horse battery", is_staff=True)
+    _token, secret = ApiToken.issue(lead, "lead")
+    response = client.post(f"/api/v1/pages/{ticket.page.id}/ack", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(ticket=ticket, action="acknowledged")
+    assert (entry.actor_user, entry.actor_name, entry.channel) == (lead, "lead", "api")
+
+
+def test_dashboard_ack_audits_user(client, admin_user, ticket):
+    client.force_login(admin_user)
+    client.post(reverse("page-ack", args=[ticket.page.id]))
+    entry = AuditEntry.objects.get(ticket=ticket, action="acknowledged")
+    assert (entry.actor_user, entry.actor_name, entry.channel) == (admin_user, "admin", "dashboard")

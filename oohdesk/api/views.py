@@ -399,7 +399,7 @@ def acknowledge_page(request, page_id: int):
     """Acknowledge a page as the token's user, returning 200 even when it was already acknowledged."""
     member = getattr(request.api_token.user, "member", None)
     try:
-        result = acknowledge(page_id, timezone.now(), member, via="api")
+        result = acknowledge(page_id, timezone.now(), member, via="api", user=request.api_token.user)
     except Page.DoesNotExist:
         raise ApiError.on(404, "id", "No page with this id.") from None
     page = Page.objects.select_related("policy", "acknowledged_by").get(pk=page_id)

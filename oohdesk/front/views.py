@@ -207,7 +207,7 @@ def page_detail(request, page_id: int):
 def page_ack(request, page_id: int):
     """Acknowledge a page from the dashboard as the signed-in user's Member, then go back."""
     page = get_object_or_404(Page.objects.select_related("ticket"), id=page_id)
-    result = acknowledge(page.id, timezone.now(), member_of(request.user), via="dashboard")
+    result = acknowledge(page.id, timezone.now(), member_of(request.user), via="dashboard", user=request.user)
     level = messages.SUCCESS if result.accepted else messages.INFO
     messages.add_message(request, level, f"{page.ticket.ref}: {result.message}")
     return redirect(_safe_next(request) or "dashboard")
