@@ -212,7 +212,7 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str, use
     are written to the ticket's audit trail with ``via`` as the channel;
     ``user`` is the signed-in user acting, when there is one.
     """
-    actor = audit.Actor.for_member(member) if member else (audit.Actor.for_user(user) if user else audit.Actor())
+    actor = _actor(member, user)
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("ticket").get(id=page_id)
         who = actor.label
@@ -233,6 +233,14 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str, use
         send_ticket_changed(page.ticket, "acknowledged", at)
     logger.info("page acknowledged ticket=%s page=%s via=%s", page.ticket.ref, page.id, via)
     return AckResult(True, "Acknowledged. Escalation has stopped.")
+
+
+def _actor(member: Member | None, user) -> audit.Actor:
+    if member is not None:
+        return audit.Actor.for_member(member)
+    if user is not None:
+        return audit.Actor.for_user(user)
+    return audit.Actor()
 
 
 def _cancel_pending(page: Page, reason: str) -> int:

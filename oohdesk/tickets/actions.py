@@ -1,4 +1,4 @@
-"""What a developer does with a ticket: acknowledge, resolve, defer, change priority, note, reply, judge.
+"""Ticket actions a developer takes: acknowledge, resolve, defer, change priority, note, reply, judge.
 
 Each action takes the ticket, the time ``at`` (aware), the Actor and the
 channel it came from ("dashboard", "link", "api", ...). It either makes the
@@ -45,7 +45,7 @@ class ActionError(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an action did, in words for the person who took it."""
+    """The result of an action, with a message for the person who took it."""
 
     ticket: Ticket
     message: str
@@ -238,7 +238,7 @@ def _mentions_staff_contact(text: str) -> bool:
 
 
 def reply(ticket: Ticket, at: datetime, actor: Actor, channel: str, text: str) -> Outcome:
-    """Store a reply to the customer; it shows on their status page and ``ticket_changed`` says "replied".
+    """Store a reply to the customer; it shows on their status page, and ``ticket_changed`` is sent with "replied".
 
     A reply that contains a team member's email address or phone number is
     rejected, because customers never see staff contact details.
