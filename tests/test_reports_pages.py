@@ -233,3 +233,20 @@ def test_admin_audit_pages_render(admin_client, paged_night, team, bob):
     ]
     for path in paths:
         assert admin_client.get(path).status_code == 200, path
+
+
+def test_drill_release_tells_only_chosen(team, alice, bob, charlie):
+    from oohdesk.paging.releases import release_held_tickets
+    from oohdesk.tickets.forms import IssueReportForm
+    from oohdesk.tickets.intake import accept_report
+
+    drill = start_drill(team, bob, "Practice", None, NIGHT)
+    form = IssueReportForm(data={**GOOD_REPORT, "site_down": "no", "affects_half": "no"})
+    assert form.is_valid()
+    ticket = accept_report(form, team, NIGHT, source="form", drill=drill).ticket
+    assert ticket.status == Ticket.Status.HELD
+
+    assert release_held_tickets(ticket.release_at) == 1
+    notices = NotificationAttempt.objects.filter(purpose="notice")
+    assert [notice.member for notice in notices] == [bob]
+    assert notices[0].title.startswith("DRILL ")

@@ -201,24 +201,29 @@ def test_fairness_handover_day_counts_once(team):
     assert rows["Alice"].weekend_days == 1
 
 
-def test_bank_holidays_from_region():
-    pytest.importorskip("holidays")
-
-    class Calendar:
-        id = 1
-        country = "GB"
-        subdivision = "SCT"
-
-    found = calendar_bank_holidays(Calendar(), date(2026, 1, 1), date(2026, 1, 31))
+@pytest.mark.django_db
+def test_bank_holidays_from_region(calendar):
+    calendar.country, calendar.subdivision = "GB", "SCT"
+    found = calendar_bank_holidays(calendar, date(2026, 1, 1), date(2026, 1, 31))
     # Scotland has 2 January as a bank holiday; England does not.
     assert list(found) == [date(2026, 1, 1), date(2026, 1, 2)]
+    calendar.subdivision = "ENG"
+    assert list(calendar_bank_holidays(calendar, date(2026, 1, 1), date(2026, 1, 31))) == [date(2026, 1, 1)]
 
 
-def test_bank_holidays_without_region():
-    class Calendar:
-        id = 1
+@pytest.mark.django_db
+def test_bank_holidays_without_region(calendar):
+    assert calendar_bank_holidays(calendar, date(2026, 1, 1), date(2026, 12, 31)) == {}
 
-    assert calendar_bank_holidays(Calendar(), date(2026, 1, 1), date(2026, 12, 31)) == {}
+
+@pytest.mark.django_db
+def test_fairness_counts_region_holidays(team, calendar):
+    calendar.country, calendar.subdivision = "GB", "ENG"
+    calendar.save()
+    rows = {row.member.name: row for row in fairness(date(2026, 3, 30), date(2026, 4, 12))}
+    # Good Friday (3 April) is in Alice's week; Easter Monday (6 April) at noon is Bob's.
+    assert [day for day, _name in rows["Alice"].bank_holidays] == [date(2026, 4, 3)]
+    assert [day for day, _name in rows["Bob"].bank_holidays] == [date(2026, 4, 6)]
 
 
 def test_night_boundaries():

@@ -71,3 +71,13 @@ def queue_team_notice(
     for member in team_members(team):
         attempts += queue_notice(member, title, body_for(member), at)
     return attempts
+
+
+def queue_ticket_notice(ticket, title: str, body_for: Callable[[Member], str], at: datetime) -> list[NotificationAttempt]:
+    """Queue a notice about ``ticket`` to its team, or only to the drill's chosen person for a drill ticket."""
+    if not ticket.is_drill:
+        return queue_team_notice(ticket.team, title, body_for, at)
+    if ticket.drill is None:
+        return []
+    member = ticket.drill.member
+    return queue_notice(member, f"DRILL {title}", body_for(member), at)

@@ -4,7 +4,8 @@ A P3 report received out of hours is stored as held with ``release_at``, the
 next opening of the team's calendar. The engine calls ``release_held_tickets``
 on every loop. Each release happens once, however many engines run: the
 status moves from held to open with a conditional UPDATE, and only the
-transaction whose UPDATE changed the row queues the team's notices. Nobody is
+transaction whose UPDATE changed the row queues the team's notices (only the
+chosen person's, for a drill ticket). Nobody is
 paged: the notices are normal priority and wait for each member's own hours.
 """
 
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from oohdesk.paging.escalation import lock_skipping_locked
-from oohdesk.paging.notices import queue_team_notice
+from oohdesk.paging.notices import queue_ticket_notice
 from oohdesk.rota.models import Member
 from oohdesk.tickets.models import Ticket
 from oohdesk.tickets.signals import send_ticket_changed
@@ -38,7 +39,7 @@ def release_held_tickets(at: datetime, limit: int = 100) -> int:
             if not Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.HELD).update(status=Ticket.Status.OPEN):
                 continue  # Another engine released it first.
             ticket.status = Ticket.Status.OPEN
-            queue_team_notice(ticket.team, f"{ticket.ref} is in the working queue", _notice_body(ticket), at)
+            queue_ticket_notice(ticket, f"{ticket.ref} is in the working queue", _notice_body(ticket), at)
             send_ticket_changed(ticket, "released", at)
             logger.info("held ticket released ticket=%s team=%s", ticket.ref, ticket.team.slug)
             released += 1

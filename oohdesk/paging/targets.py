@@ -18,7 +18,7 @@ from django.db import transaction
 from oohdesk.hours.calendar import WorkingHours
 from oohdesk.paging.escalation import lock_skipping_locked
 from oohdesk.paging.models import EscalationPolicy, Page, ResponseTarget
-from oohdesk.paging.notices import queue_team_notice
+from oohdesk.paging.notices import queue_ticket_notice
 from oohdesk.paging.releases import describe_ticket
 from oohdesk.rota.models import Member
 from oohdesk.tickets.models import Ticket
@@ -86,7 +86,7 @@ def remind_overdue_tickets(at: datetime, limit: int = 100) -> int:
                 ResponseTarget.objects.filter(pk=target.pk).update(responded_at=responded_at)
                 continue
             ticket = target.ticket
-            queue_team_notice(ticket.team, f"{ticket.ref} is due a response", _reminder_body(target), at)
+            queue_ticket_notice(ticket, f"{ticket.ref} is due a response", _reminder_body(target), at)
             logger.info("response reminder queued ticket=%s", ticket.ref)
             reminded += 1
     return reminded

@@ -6,15 +6,13 @@ Weeks are days divided by 7 and weekends are weekend days divided by 2. Bank
 holidays are those of the team's calendar region (see ``calendar_bank_holidays``).
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from oohdesk.hours.regions import public_holidays
 from oohdesk.rota.models import Team
 from oohdesk.zones import get_zone, local_to_utc
-
-logger = logging.getLogger(__name__)
 
 NOON = time(12, 0)
 # Two years of days is enough to judge fairness and keeps one report to a few thousand look-ups.
@@ -24,22 +22,16 @@ MAX_DAYS = 731
 def calendar_bank_holidays(calendar, first: date, last: date) -> dict[date, str]:
     """Return the public holidays of the calendar's region from ``first`` to ``last``, by date.
 
-    The region is the calendar's ``country`` (ISO 3166-1, such as GB) and
-    ``subdivision`` (such as ENG or SCT). The list comes from the ``holidays``
-    package; a calendar without a region, or an installation without the
-    package, has no bank holidays here.
+    The region is the calendar's ``country`` and ``subdivision``, and the
+    holidays are the ones that close the calendar (substitute days included).
+    A calendar without a region has none. Agency closures are not bank holidays.
     """
-    country = getattr(calendar, "country", "") or ""
-    subdivision = getattr(calendar, "subdivision", "") or None
-    if not country:
-        return {}
-    try:
-        import holidays
-    except ImportError:
-        logger.warning("bank holidays not counted: the holidays package is not installed calendar=%s", calendar.id)
-        return {}
-    table = holidays.country_holidays(country, subdiv=subdivision, years=range(first.year, last.year + 1))
-    return {day: name for day, name in sorted(table.items()) if first <= day <= last}
+    found = {}
+    for year in range(first.year, last.year + 1):
+        for day, name in public_holidays(calendar.country, calendar.subdivision, year).items():
+            if first <= day <= last:
+                found[day] = name
+    return dict(sorted(found.items()))
 
 
 @dataclass
