@@ -52,7 +52,7 @@ def test_received_is_audited(team):
 @pytest.mark.django_db
 def test_acknowledge_audited_per_channel(team, alice, bob):
     first = report(team, NIGHT)
-    second = report(team, NIGHT, summary="Search is broken")
+    second = report(team, NIGHT, summary="Search is broken", site="https://search.acme.example")
     actions.acknowledge_ticket(first, NIGHT + timedelta(minutes=1), Actor.for_member(alice), "dashboard")
     actions.acknowledge_ticket(second, NIGHT + timedelta(minutes=2), Actor.for_member(bob), "demo_phone")
 
@@ -355,7 +355,7 @@ def test_misuse_counts_only_period(team, alice, settings):
 def test_misuse_matches_name_loosely(team, alice, settings):
     settings.OOHDESK_MISUSE_LIMIT = 1
     first = report(team, NIGHT, organisation="Acme  Widgets ")
-    second = report(team, NIGHT, organisation="acme widgets")
+    second = report(team, NIGHT, organisation="acme widgets", site="https://blog.acme.example")
     actions.judge(first, NIGHT, Actor.for_member(alice), "dashboard", False)
     actions.judge(second, NIGHT, Actor.for_member(alice), "dashboard", False)
     assert MisuseAlert.objects.count() == 1
@@ -388,3 +388,30 @@ def test_lone_member_actor(db, team):
     ticket = report(team, NIGHT)
     actions.acknowledge_ticket(ticket, NIGHT, Actor.for_member(dora), "api")
     assert AuditEntry.objects.get(ticket=ticket, action="acknowledged").actor_name == "Dora"
+
+
+@pytest.mark.django_db
+def test_duplicate_raise_audited(team):
+    original = report(team, NIGHT, site_down="no", affects_half="no")
+    report(team, NIGHT + timedelta(minutes=5), site_down="yes", affects_half="yes")
+    raised = AuditEntry.objects.get(ticket=original, action="priority_raised")
+    assert (raised.old_value, raised.new_value, raised.actor_name, raised.channel) == ("P3", "P1", "oohdesk", "form")
+    assert "answered more urgently" in raised.text
+
+
+@pytest.mark.django_db
+def test_drill_not_linked_as_duplicate(team, bob):
+    from oohdesk.tickets.drills import start_drill
+    from oohdesk.tickets.forms import IssueReportForm
+    from oohdesk.tickets.intake import accept_report
+    from reports import GOOD_REPORT
+
+    real = report(team, NIGHT)
+    drill = start_drill(team, bob, "Practice", None, NIGHT)
+    form = IssueReportForm(data={**GOOD_REPORT, "site_down": "yes", "affects_half": "yes"})
+    assert form.is_valid()
+    practice = accept_report(form, team, NIGHT + timedelta(minutes=1), source="form", drill=drill).ticket
+    assert practice.duplicate_of is None
+    assert Page.objects.filter(ticket=practice).exists()
+    later = report(team, NIGHT + timedelta(minutes=2))
+    assert later.duplicate_of == real

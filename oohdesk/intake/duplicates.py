@@ -22,7 +22,8 @@ from django.conf import settings
 from oohdesk.paging.escalation import open_page
 from oohdesk.paging.models import Page
 from oohdesk.paging.reprioritise import raise_page_priority
-from oohdesk.tickets.models import Ticket
+from oohdesk.tickets import audit
+from oohdesk.tickets.models import AuditEntry, Ticket
 from oohdesk.tickets.signals import send_ticket_changed
 from oohdesk.tickets.triage import Priority
 
@@ -90,6 +91,8 @@ def raise_priority(original: Ticket, report: Ticket, at: datetime) -> bool:
     else:
         original.save(update_fields=["priority"])
         raise_page_priority(page, previous, at, reason=f"report {report.ref} about the same site answered more urgently.")
+    reason = f"Report {report.ref} about the same site answered more urgently."
+    audit.record(original, at, AuditEntry.Action.PRIORITY_RAISED, audit.Actor(name="oohdesk"), report.source, reason, previous, original.priority)
     send_ticket_changed(original, "priority_raised", at)
     logger.info("ticket priority raised by a duplicate ticket=%s duplicate=%s from=%s to=%s", original.ref, report.ref, previous, original.priority)
     return True

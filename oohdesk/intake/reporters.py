@@ -78,7 +78,9 @@ def check_page_limit(email: str, organisation: str, at: datetime) -> PageLimit:
     address = normalise_email(email)
     org = organisation_key(organisation)
     recent = list(
-        Ticket.objects.filter(verified=False, page__created_at__gt=at - LIMIT_PERIOD, page__created_at__lte=at)
+        Ticket.objects.filter(
+            verified=False, is_drill=False, page__created_at__gt=at - LIMIT_PERIOD, page__created_at__lte=at
+        )
         .select_related("page")
         .order_by("-page__created_at")
     )
