@@ -124,3 +124,26 @@ def test_oncall_range_returns_segments(team):
 def test_oncall_range_errors(team, args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("oncall", *args)
+
+
+@pytest.mark.django_db
+def test_rota_check_bad_days_exit_two(team):
+    with pytest.raises(CommandError) as raised:
+        call_command("rota", "check", "--days", "0")
+    assert raised.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_demo_creates_developer_logins(settings, tmp_path):
+    from django.contrib.auth import authenticate
+
+    from oohdesk.demo import demo_admin_password, load_demo
+    from oohdesk.rota.models import Member
+
+    settings.DATA_DIR = tmp_path
+    assert load_demo()
+    password = demo_admin_password()
+    ben = authenticate(username="ben", password=password)
+    assert ben is not None
+    assert not ben.is_staff
+    assert Member.objects.get(email="ben@demo-agency.example").user == ben

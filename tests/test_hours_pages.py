@@ -170,3 +170,17 @@ def test_admin_accepts_midnight(staff_client, office, django_user_model):
     office.refresh_from_db()
     assert office.country == "GB"
     assert [(row.weekday, row.opens, row.closes) for row in office.openings.all()] == [(5, time(22), time(0))]
+
+
+def test_same_closure_twice_rejected(db, calendar):
+    from oohdesk.hours.forms import ClosureForm
+    from oohdesk.hours.models import Closure
+
+    Closure.objects.create(calendar=calendar, name="Christmas shutdown", first_day="2026-12-24", last_day="2027-01-01")
+    form = ClosureForm(
+        {"name": "Festive break", "first_day": "2026-12-24", "last_day": "2027-01-01"},
+        instance=Closure(calendar=calendar),
+    )
+    assert not form.is_valid()
+    assert "Christmas shutdown" in form.errors["first_day"][0]
+    assert Closure.objects.count() == 1

@@ -186,3 +186,16 @@ def test_dashboard_ack_audits_user(client, admin_user, ticket):
     client.post(reverse("page-ack", args=[ticket.page.id]))
     entry = AuditEntry.objects.get(ticket=ticket, action="acknowledged")
     assert (entry.actor_user, entry.actor_name, entry.channel) == (admin_user, "admin", "dashboard")
+
+
+def test_resolved_after_defer_shows_no_hold(client, alice_user, alice, ticket):
+    from oohdesk.tickets import actions
+    from oohdesk.tickets.audit import Actor
+
+    actor = Actor(member=alice, user=alice_user, name=alice.name)
+    actions.defer(ticket, NIGHT + timedelta(minutes=5), actor, "dashboard", "Only the footer is wrong.")
+    actions.resolve(ticket, NIGHT + timedelta(minutes=10), actor, "dashboard", "Fixed the footer.")
+    client.force_login(alice_user)
+    html = client.get(ticket_url(ticket)).content.decode()
+    assert "Resolved" in html
+    assert ", until" not in html

@@ -13,6 +13,8 @@ from oohdesk.rota.models import Member, Team
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "chloe@demo-agency.example"
+# Developer logins, so swaps and "my shifts" can be tried as a developer; they share the admin's password.
+DEVELOPER_LOGINS = {"alice": "alice@demo-agency.example", "ben": "ben@demo-agency.example"}
 
 
 def load_demo() -> bool:
@@ -38,4 +40,16 @@ def demo_admin_password() -> str:
         if user is None:
             user = User.objects.create_superuser(ADMIN_USERNAME, ADMIN_EMAIL, password)
         Member.objects.filter(email=ADMIN_EMAIL, user__isnull=True).update(user=user)
+        for username, email in DEVELOPER_LOGINS.items():
+            _ensure_developer_login(User, username, email, password)
     return password
+
+
+def _ensure_developer_login(User, username: str, email: str, password: str) -> None:
+    member = Member.objects.filter(email=email).first()
+    if member is None or User.objects.filter(username=username).exists():
+        return
+    user = User.objects.create_user(username, email, password)
+    if member.user_id is None:
+        member.user = user
+        member.save(update_fields=["user"])

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 from oohdesk import links
 from oohdesk.front.views import member_of, short_time, step_text
 from oohdesk.tickets import status
+from oohdesk.tickets.models import Ticket
 from oohdesk.tickets.action_forms import panel_context, perform
 from oohdesk.tickets.actions import ActionError, Actor
 from oohdesk.tickets.audit import channel_label
-from oohdesk.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def ticket_context(ticket: Ticket, viewer) -> dict:
         "step": step_text(page) if page else "",
         "state_label": status.STATE_LABELS[status.state(ticket)],
         "received": short_time(ticket.received_at, zone),
-        "release": short_time(ticket.release_at, zone),
+        "release": short_time(ticket.release_at, zone) if ticket.status == Ticket.Status.HELD else "",
         "audit": audit_rows(ticket, zone),
         "status_url": links.status_url(ticket.ref),
     }

@@ -17,7 +17,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
 from oohdesk.front import glance
-from oohdesk.paging.escalation import acknowledge
+from oohdesk.paging.escalation import acknowledge, route_label
 from oohdesk.paging.models import Page
 from oohdesk.rota import health
 from oohdesk.rota.models import Member, Team
@@ -93,7 +93,7 @@ def step_text(page: Page) -> str:
     """Describe where a page's escalation is, for the dashboard and the page detail."""
     if page.status == Page.Status.ACKNOWLEDGED:
         acknowledger = page.acknowledged_by.name if page.acknowledged_by else "a staff member"
-        return f"Acknowledged by {acknowledger} via {page.acknowledged_via}"
+        return f"Acknowledged by {acknowledger} through {route_label(page.acknowledged_via)}"
     if page.status == Page.Status.RESOLVED:
         return "Resolved"
     if page.admins_alerted_at:

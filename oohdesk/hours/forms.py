@@ -63,6 +63,15 @@ class ClosureForm(StaffForm):
         cleaned = super().clean()
         if cleaned.get("first_day") and not cleaned.get("last_day"):
             cleaned["last_day"] = cleaned["first_day"]
+        first_day, last_day = cleaned.get("first_day"), cleaned.get("last_day")
+        calendar = self.instance.calendar if self.instance.calendar_id else None
+        if calendar and first_day and last_day:
+            same = Closure.objects.filter(calendar=calendar, first_day=first_day, last_day=last_day).first()
+            if same:
+                self.add_error(
+                    "first_day",
+                    f"The closure {same.name!r} already covers exactly these dates; change or remove it instead.",
+                )
         return cleaned
 
 

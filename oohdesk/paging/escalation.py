@@ -190,12 +190,11 @@ def escalate_due_pages(at: datetime, limit: int = 100) -> int:
     return len(pages)
 
 
-# How each acknowledgement route reads in a page's timeline.
-ACK_ROUTE_LABELS = {"demo_phone": "the demo phone", "link": "the emailed link", "dashboard": "the dashboard", "api": "the API"}
-
-
 def route_label(via: str) -> str:
-    return ACK_ROUTE_LABELS.get(via, via.replace("_", " "))
+    """Return how an acknowledgement route reads in a timeline, such as "the demo phone"."""
+    from oohdesk.tickets.audit import channel_label
+
+    return "the " + channel_label(via)[0].lower() + channel_label(via)[1:]
 
 
 @dataclass(frozen=True)

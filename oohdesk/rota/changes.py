@@ -230,7 +230,11 @@ def _hand_over(rota: Rota, at: datetime, actor: str, leaving: Member, taking_ove
         until = format_local(segment.end, taking_over.zone) if segment else "the next handover"
         body = (
             f"{leaving.name} has left the {rota}, so you are on call now, until {until}."
-            + (f" {len(moved)} unacknowledged page(s) moved to you." if moved else "")
+            + (f" {_pages(len(moved))} moved to you." if moved else "")
         )
         queue_notice(taking_over, f"You are on call now for {team.name}", body, at)
     return moved
+
+
+def _pages(count: int) -> str:
+    return f"{count} unacknowledged {'page' if count == 1 else 'pages'}"

@@ -155,7 +155,7 @@ def request_swap(
             take_starts_at=take[0] if take else None, take_ends_at=take[1] if take else None,
             note=note, created_at=at,
         )
-        log(rota, at, requester.name, f"{describe_swap(swap, rota.zone)} requested.")
+        log(rota, at, requester.name, f"Requested: {describe_swap(swap, rota.zone)}")
         _notify(
             counterpart,
             f"{requester.name} asks you to {'swap shifts' if take else 'cover'}",

@@ -260,7 +260,8 @@ def members_edit(request, slug: str, which: str = "primary"):
         leaving, taking_over = result.handed_over
         text += f" {leaving.name} was on call; {taking_over.name if taking_over else 'nobody'} is on call now."
         if result.moved_pages:
-            text += f" {len(result.moved_pages)} unacknowledged page(s) moved to them."
+            count = len(result.moved_pages)
+            text += f" {count} unacknowledged {'page' if count == 1 else 'pages'} moved to them."
     messages.success(request, text)
     return redirect("rota-team", slug=team.slug)
 

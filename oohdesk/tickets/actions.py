@@ -248,7 +248,7 @@ def reply(ticket: Ticket, at: datetime, actor: Actor, channel: str, text: str) -
         raise ActionError(
             "text",
             "Remove the team member's email address or phone number from the reply: customers never see staff "
-            "contact details. The customer can answer through the status page link or the usual support address.",
+            "contact details. The customer can reach the team through the usual support address.",
         )
     with transaction.atomic():
         ticket = _locked(ticket)

@@ -14,12 +14,15 @@ CHANNEL_LABELS = {
     "demo_phone": "Demo phone",
     "email": "Email",
     "form": "Issue Report form",
+    "intercom": "Intercom",
+    "zendesk": "Zendesk",
     "system": "oohdesk",
 }
 
 
 def channel_label(channel: str) -> str:
-    return CHANNEL_LABELS.get(channel, channel)
+    """Return a channel's display name; an unlisted kind such as "pushover_receipt" reads "Pushover receipt"."""
+    return CHANNEL_LABELS.get(channel) or channel.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)

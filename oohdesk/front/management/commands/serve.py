@@ -64,6 +64,7 @@ class Command(BaseCommand):
         ]
         if password:
             lines.append(f"  Demo admin login:  user admin, password {password} (signed in as Chloe Davies, the team lead)")
+            lines.append("  Demo developer logins: users alice and ben, with the same password")
         for member in Member.objects.filter(contact_methods__kind="demo_phone").distinct().order_by("name"):
             lines.append(f"  Demo phone of {member.name}: {base}/phone/{member.id}/")
         for team in Team.objects.all():

@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not 1 <= options["days"] <= 366:
-            raise CommandError(f"--days {options['days']} is out of range; use 1 to 366.")
+            raise CommandError(f"--days {options['days']} is out of range; use 1 to 366.", returncode=2)
         teams = [pick_team(options["team"])] if options["team"] else list(Team.objects.select_related("rota").order_by("slug"))
         rotas = [team.rota for team in teams if getattr(team, "rota", None)]
         # One team's times read and print in its rota's zone; several teams' in UTC.
