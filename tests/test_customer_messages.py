@@ -199,3 +199,21 @@ def test_refused_address_fails(team, monkeypatch):
     message = CustomerMessage.objects.get()
     assert message.status == CustomerMessage.Status.FAILED
     assert "rejected the address" in message.error
+
+
+@pytest.mark.django_db
+def test_reply_emailed_to_customer(team, alice, mailoutbox, django_capture_on_commit_callbacks):
+    from oohdesk.tickets import actions
+    from oohdesk.tickets.audit import Actor
+
+    ticket = report(team, NIGHT)
+    run_once(NIGHT)
+    actor = Actor(member=alice, name=alice.name)
+    for minute, text in [(2, "We are restarting the payment service now."), (9, "Payments work again; please try.")]:
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.reply(ticket, later(minute), actor, "dashboard", text)
+        run_once(later(minute))
+    replies = [email for email in mailoutbox if email.subject == f"A reply about your report {ticket.ref}"]
+    assert len(replies) == 2
+    assert "restarting the payment service" in replies[0].body
+    assert "Payments work again" in html_of(replies[1])

@@ -88,6 +88,17 @@ def test_override_form_rejects_end_before_start(lead_client, team, charlie, now)
 
 
 @pytest.mark.django_db
+def test_override_form_rejects_past_period(lead_client, team, charlie, now):
+    response = lead_client.post(
+        reverse("rota-override-new", args=["web"]),
+        {"member": charlie.id, "starts_at": "2026-11-01T09:00", "ends_at": "2026-11-02T09:00"},
+    )
+    assert response.status_code == 200
+    assert "would end in the past" in response.content.decode()
+    assert not Override.objects.exists()
+
+
+@pytest.mark.django_db
 def test_member_cannot_add_override(client, django_user_model, team, alice, now):
     login(client, django_user_model, alice)
     assert client.get(reverse("rota-override-new", args=["web"])).status_code == 403

@@ -26,7 +26,7 @@ from oohdesk.intake import intercom
 from oohdesk.intake.models import CustomerMessage, HelpdeskLink, Source, WebhookDelivery
 from oohdesk.paging import engine
 from oohdesk.tickets import status
-from oohdesk.tickets.models import Ticket
+from oohdesk.tickets.models import AuditEntry, Ticket
 from oohdesk.zones import format_local
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,17 @@ logger = logging.getLogger(__name__)
 Kind = CustomerMessage.Kind
 Channel = CustomerMessage.Channel
 
-UPDATE_KINDS = {"acknowledged": Kind.ACKNOWLEDGED, "deferred": Kind.DEFERRED, "resolved": Kind.RESOLVED}
+UPDATE_KINDS = {
+    "acknowledged": Kind.ACKNOWLEDGED,
+    "deferred": Kind.DEFERRED,
+    "resolved": Kind.RESOLVED,
+    "replied": Kind.REPLY,
+}
+
+
+def latest_reply(ticket: Ticket):
+    """Return the newest reply to the customer from the ticket's audit trail, or None."""
+    return ticket.audit_entries.filter(action=AuditEntry.Action.REPLIED).order_by("-at", "-id").first()
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,10 @@ def update(ticket: Ticket, changed: Ticket, change: str, at: datetime) -> Conten
             "A developer has looked at your report and judged that it can wait for working hours. "
             f"We will pick it up at {when}."
         )
+    elif change == "replied":
+        reply = latest_reply(changed)
+        subject = f"A reply about your report {ticket.ref}"
+        news = reply.text if reply else "The team has replied on your status page."
     else:
         subject = f"Your report {ticket.ref} has been resolved"
         news = f"A developer has marked this issue as resolved. If it comes back, send a new report and quote {ticket.ref}."
@@ -208,8 +222,13 @@ def queue_confirmation(ticket: Ticket, at: datetime) -> None:
 def queue_update(ticket: Ticket, change: str, at: datetime) -> int:
     """Queue the update about ``change`` to the ticket's customer and to those of its open duplicates; return how many."""
     kind = UPDATE_KINDS[change]
-    # A ticket can be deferred more than once, to different times; each is news.
-    suffix = f":{deferred_until(ticket, at)}" if change == "deferred" else ""
+    # A ticket can be deferred more than once, to different times, and get many replies; each is news.
+    suffix = ""
+    if change == "deferred":
+        suffix = f":{deferred_until(ticket, at)}"
+    elif change == "replied":
+        reply = latest_reply(ticket)
+        suffix = f":{reply.id if reply else at.isoformat()}"
     queued = 0
     for linked in [ticket, *ticket.duplicates.exclude(status=Ticket.Status.RESOLVED)]:
         queued += _queue_for(linked, kind, update(linked, ticket, change, at), at, suffix)

@@ -135,6 +135,7 @@ class CustomerMessage(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         DEFERRED = "deferred", "Deferred"
         RESOLVED = "resolved", "Resolved"
+        REPLY = "reply", "Reply from the team"
         NOT_READ = "not_read", "Report could not be read"
 
     class Status(models.TextChoices):

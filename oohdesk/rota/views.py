@@ -151,6 +151,14 @@ def team_rota(request, slug: str):
     return render(request, "rota/team.html", context)
 
 
+def _ends_in_future(form) -> bool:
+    """Reject an override that has already ended: past shifts are history, and reports count them."""
+    if form.cleaned_data["ends_at"] > timezone.now():
+        return True
+    form.add_error("ends_at", "This override would end in the past, and past shifts cannot be changed. Choose an end after now.")
+    return False
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def override_new(request, slug: str, which: str = "primary"):
@@ -160,7 +168,7 @@ def override_new(request, slug: str, which: str = "primary"):
     zone = zone_for(request, rota)
     members = list(Member.objects.order_by("name"))
     form = OverrideForm(request.POST or None, members=members, zone=zone)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _ends_in_future(form):
         data = form.cleaned_data
         try:
             add_override(rota, data["member"], data["starts_at"], data["ends_at"], timezone.now(), actor_name(request), data["note"], request.user)
