@@ -10,6 +10,8 @@ from django.core import signing
 from django.urls import reverse
 
 ACK_SALT = "oohdesk.page.ack"
+ACK_ACTION_SALT = "oohdesk.attempt.ack_action"
+TEST_PAGE_SALT = "oohdesk.test_page.confirm"
 STATUS_SALT = "oohdesk.ticket.status"
 
 
@@ -29,6 +31,32 @@ def read_ack_token(token: str) -> tuple[int, int | None]:
 
 def ack_url(page_id: int, member_id: int | None) -> str:
     return absolute(reverse("page-ack-link", args=[ack_token(page_id, member_id)]))
+
+
+def ack_action_token(attempt_id: int) -> str:
+    return signing.dumps(attempt_id, salt=ACK_ACTION_SALT)
+
+
+def read_ack_action_token(token: str) -> int:
+    """Return the attempt id; raise signing.BadSignature if tampered with or expired."""
+    return int(signing.loads(token, salt=ACK_ACTION_SALT, max_age=settings.OOHDESK_ACK_LINK_MAX_AGE))
+
+
+def ack_action_url(attempt_id: int) -> str:
+    """Return a URL that acknowledges on a bare POST, for buttons inside notifications (no page, no form)."""
+    return absolute(reverse("ack-action", args=[ack_action_token(attempt_id)]))
+
+
+def test_page_token(test_page_id: int) -> str:
+    return signing.dumps(test_page_id, salt=TEST_PAGE_SALT)
+
+
+def read_test_page_token(token: str) -> int:
+    return int(signing.loads(token, salt=TEST_PAGE_SALT, max_age=settings.OOHDESK_ACK_LINK_MAX_AGE))
+
+
+def test_page_url(test_page_id: int) -> str:
+    return absolute(reverse("test-page-confirm", args=[test_page_token(test_page_id)]))
 
 
 def status_token(ticket_ref: str) -> str:

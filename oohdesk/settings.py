@@ -114,6 +114,20 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+
+
+def _networks(name: str) -> list[str]:
+    """Return the CIDR networks listed in ``name``, rejecting any that is not one."""
+    import ipaddress
+
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {network!r} is not a network; use CIDR such as 127.0.0.1/32 or 10.0.0.0/8.") from None
+    return networks
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -159,6 +173,44 @@ OOHDESK_ENGINE_WORKERS = env_int("OOHDESK_ENGINE_WORKERS", 8, minimum=1)
 OOHDESK_SEND_MAX_TRIES = env_int("OOHDESK_SEND_MAX_TRIES", 3, minimum=1)
 OOHDESK_SEND_RETRY_SECONDS = env_int("OOHDESK_SEND_RETRY_SECONDS", 10, minimum=1)
 OOHDESK_ACK_LINK_MAX_AGE = env_int("OOHDESK_ACK_LINK_MAX_AGE", 7 * 24 * 3600, minimum=60)
+# At most this many sends to one channel at once, so a hanging provider leaves workers for the others.
+OOHDESK_ENGINE_CHANNEL_WORKERS = env_int(
+    "OOHDESK_ENGINE_CHANNEL_WORKERS", max(1, OOHDESK_ENGINE_WORKERS // 2), minimum=1
+)
+
+# Notification providers. Every base URL is a setting so tests can point them at fakes on 127.0.0.1.
+OOHDESK_PROVIDER_TIMEOUT_SECONDS = env_float("OOHDESK_PROVIDER_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+if OOHDESK_ENGINE_LEASE_SECONDS <= 2 * max(OOHDESK_PROVIDER_TIMEOUT_SECONDS, EMAIL_TIMEOUT):
+    # A lease that ran out during a slow send would let another engine send the same attempt again.
+    raise ImproperlyConfigured(
+        f"OOHDESK_ENGINE_LEASE_SECONDS={OOHDESK_ENGINE_LEASE_SECONDS} must be more than twice "
+        f"OOHDESK_PROVIDER_TIMEOUT_SECONDS={OOHDESK_PROVIDER_TIMEOUT_SECONDS:g} and OOHDESK_EMAIL_TIMEOUT={EMAIL_TIMEOUT}; "
+        "raise the lease or lower the timeouts."
+    )
+OOHDESK_VERIFICATION_MAX_AGE = env_int("OOHDESK_VERIFICATION_MAX_AGE", 30 * 60, minimum=60)
+
+OOHDESK_PUSHOVER_API_URL = env_str("OOHDESK_PUSHOVER_API_URL", "https://api.pushover.net").rstrip("/")
+OOHDESK_PUSHOVER_APP_TOKEN = env_str("OOHDESK_PUSHOVER_APP_TOKEN", "")
+# Pushover requires a retry of at least 30 seconds and an expiry of at most 10800 seconds (3 hours).
+OOHDESK_PUSHOVER_RETRY_SECONDS = env_int("OOHDESK_PUSHOVER_RETRY_SECONDS", 60, minimum=30)
+OOHDESK_PUSHOVER_EXPIRE_SECONDS = env_int("OOHDESK_PUSHOVER_EXPIRE_SECONDS", 3600, minimum=30)
+if OOHDESK_PUSHOVER_EXPIRE_SECONDS > 10800:
+    raise ImproperlyConfigured(
+        f"OOHDESK_PUSHOVER_EXPIRE_SECONDS={OOHDESK_PUSHOVER_EXPIRE_SECONDS} is above Pushover's maximum of 10800."
+    )
+# Pushover allows polling a receipt at most once every 5 seconds.
+OOHDESK_PUSHOVER_POLL_SECONDS = env_int("OOHDESK_PUSHOVER_POLL_SECONDS", 30, minimum=5)
+
+OOHDESK_TWILIO_API_URL = env_str("OOHDESK_TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+OOHDESK_TWILIO_ACCOUNT_SID = env_str("OOHDESK_TWILIO_ACCOUNT_SID", "")
+OOHDESK_TWILIO_AUTH_TOKEN = env_str("OOHDESK_TWILIO_AUTH_TOKEN", "")
+OOHDESK_TWILIO_FROM_NUMBER = env_str("OOHDESK_TWILIO_FROM_NUMBER", "")
+OOHDESK_TWILIO_RING_SECONDS = env_int("OOHDESK_TWILIO_RING_SECONDS", 30, minimum=5)
+
+OOHDESK_NTFY_URL = env_str("OOHDESK_NTFY_URL", "https://ntfy.sh").rstrip("/")
+OOHDESK_NTFY_TOKEN = env_str("OOHDESK_NTFY_TOKEN", "")
+
+OOHDESK_WEBHOOK_ALLOWED_NETWORKS = _networks("OOHDESK_WEBHOOK_ALLOWED_NETWORKS")
 
 # Calendar feeds: how many days of past and future shifts each feed lists.
 OOHDESK_CALENDAR_PAST_DAYS = env_int("OOHDESK_CALENDAR_PAST_DAYS", 60, minimum=0)

@@ -12,6 +12,9 @@ class DemoPhoneChannel(Channel):
     supports_ack = True
     needs_address = False
 
+    def mask(self, address: str) -> str:
+        return address
+
     def send(self, attempt, message: Message) -> SendResult:
         from oohdesk.paging.models import DemoPhoneMessage
 

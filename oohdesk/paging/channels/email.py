@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, make_msgid
 from django.core.validators import validate_email
 
-from oohdesk.paging.channels.base import Channel, Message, SendError, SendResult
+from oohdesk.paging.channels.base import Channel, Message, SendError, SendResult, mask_text
 
 
 class EmailChannel(Channel):
@@ -21,6 +21,10 @@ class EmailChannel(Channel):
             validate_email(address)
         except ValidationError:
             raise ValueError(f"{address!r} is not a valid email address.") from None
+
+    def mask(self, address: str) -> str:
+        local, _at, domain = address.partition("@")
+        return f"{mask_text(local, keep_start=1, keep_end=0)}@{domain}" if domain else mask_text(address)
 
     def send(self, attempt, message: Message) -> SendResult:
         address = attempt.destination or attempt.member.email
