@@ -1,13 +1,18 @@
 from django.contrib import admin
 
 from oohdesk.paging.models import (
+    AnnouncementChannel,
+    ContactMethod,
     DemoPhoneMessage,
     EngineHeartbeat,
     EscalationPolicy,
     EscalationStep,
     NotificationAttempt,
+    NotificationRule,
     Page,
     PageEvent,
+    ProviderTask,
+    TestPage,
 )
 
 
@@ -43,7 +48,7 @@ class PageEventInline(ReadOnlyInline):
 
 class NotificationAttemptInline(ReadOnlyInline):
     model = NotificationAttempt
-    fields = ["purpose", "channel", "member", "status", "due_at", "sent_at", "tries", "error"]
+    fields = ["purpose", "channel", "member", "status", "due_at", "sent_at", "tries", "provider_id", "latency_ms", "error"]
 
 
 @admin.register(Page)
@@ -98,3 +103,55 @@ class EngineHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ContactMethod)
+class ContactMethodAdmin(admin.ModelAdmin):
+    """Contact methods, with the broken and unverified ones easy to find. Verification happens only by code."""
+
+    list_display = ["member", "kind", "masked_address", "position", "delay_seconds", "verified_at", "broken_at"]
+    list_filter = ["kind", ("broken_at", admin.EmptyFieldListFilter), ("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["member__name", "member__email"]
+    fields = ["member", "kind", "address", "position", "delay_seconds", "verified_at", "broken_at", "broken_reason"]
+    readonly_fields = ["verified_at", "broken_at", "broken_reason"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A new address must be verified again before it pages anyone.
+        if change and {"address", "kind"} & set(form.changed_data):
+            obj.verified_at = None
+            obj.broken_at = None
+            obj.broken_reason = ""
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(NotificationRule)
+class NotificationRuleAdmin(admin.ModelAdmin):
+    list_display = ["member", "priority", "position", "contact_method", "delay_seconds"]
+    list_filter = ["priority"]
+
+
+@admin.register(AnnouncementChannel)
+class AnnouncementChannelAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "team"]
+    list_filter = ["kind"]
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """Rows written only by the product (test pages, provider tasks): visible, never edited by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TestPage)
+class TestPageAdmin(RecordAdmin):
+    list_display = ["member", "created_at", "confirmed_at", "confirmed_via"]
+
+
+@admin.register(ProviderTask)
+class ProviderTaskAdmin(RecordAdmin):
+    list_display = ["id", "action", "attempt", "status", "due_at", "tries", "finished_at"]
+    list_filter = ["action", "status"]

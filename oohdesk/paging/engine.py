@@ -2,7 +2,8 @@
 
 Any number of engines may run against one PostgreSQL database; each claims
 its own work. Sends run on a thread pool so a slow provider never holds up
-the loop or other sends.
+the loop or other sends, and at most OOHDESK_ENGINE_CHANNEL_WORKERS of them
+use one channel at once, so a provider that hangs leaves workers for the rest.
 
 Each loop also releases held P3 tickets whose working hours have begun and
 reminds teams of overdue responses; both only queue normal-priority notices.
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 
-from oohdesk.paging.dispatch import claim_due_attempts, send_attempt
+from oohdesk.paging.dispatch import claim_due, claim_due_attempts, send_attempt
 from oohdesk.paging.escalation import escalate_due_pages
 from oohdesk.paging.models import EngineHeartbeat
 
@@ -36,6 +37,8 @@ __all__ = ["Engine", "register_worker", "run_once", "wake", "work_waiting"]
 
 # Handover notices are due at whole minutes at most, so looking once a minute is enough.
 HANDOVER_CHECK_EVERY = timedelta(seconds=60)
+# Prefix of the in-flight counts kept per notification channel.
+CHANNEL = "channel:"
 
 
 class Worker(Protocol):
@@ -100,8 +103,11 @@ class Engine:
         escalate_due_pages(now)
         release_held_tickets(now)
         remind_overdue_tickets(now)
-        for attempt_id in claim_due_attempts(now, limit=self._free("attempt", self.workers)):
-            self._submit(pool, "attempt", send_attempt, attempt_id)
+        with self._lock:
+            busy = {kind.removeprefix(CHANNEL): count for kind, count in self._in_flight.items() if kind.startswith(CHANNEL)}
+        claimed = claim_due(now, self._free("attempt", self.workers), busy, settings.OOHDESK_ENGINE_CHANNEL_WORKERS)
+        for attempt_id, channel in claimed:
+            self._submit(pool, "attempt", send_attempt, attempt_id, channel)
         for worker in WORKERS:
             for item_id in worker.claim(now, self._free(worker.name, worker.concurrency)):
                 self._submit(pool, worker.name, worker.run, item_id)
@@ -118,21 +124,25 @@ class Engine:
         with self._lock:
             return concurrency - self._in_flight.get(kind, 0)
 
-    def _submit(self, pool: ThreadPoolExecutor, kind: str, run, item_id: int) -> None:
+    def _submit(self, pool: ThreadPoolExecutor, kind: str, run, item_id: int, channel: str | None = None) -> None:
+        """Run one claimed item on the pool, counting it against ``kind`` and, for a send, its channel."""
+        kinds = [kind] if channel is None else [kind, CHANNEL + channel]
         with self._lock:
-            self._in_flight[kind] = self._in_flight.get(kind, 0) + 1
-        pool.submit(self._run, kind, run, item_id)
+            for counted in kinds:
+                self._in_flight[counted] = self._in_flight.get(counted, 0) + 1
+        pool.submit(self._run, kinds, run, item_id)
 
-    def _run(self, kind: str, run, item_id: int) -> None:
+    def _run(self, kinds: list[str], run, item_id: int) -> None:
         try:
             run(item_id)
         except Exception:
             # The lease will expire and the item will be claimed again.
-            logger.exception("engine work crashed kind=%s id=%s", kind, item_id)
+            logger.exception("engine work crashed kind=%s id=%s", kinds[0], item_id)
         finally:
             connections.close_all()
             with self._lock:
-                self._in_flight[kind] -= 1
+                for counted in kinds:
+                    self._in_flight[counted] -= 1
 
     def _beat(self, now) -> None:
         if self._last_heartbeat and now - self._last_heartbeat < HEARTBEAT_EVERY:

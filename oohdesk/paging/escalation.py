@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
+from oohdesk.paging import announcements
+from oohdesk.paging.followups import queue_withdrawals
 from oohdesk.paging.models import (
     EscalationStep,
     NotificationAttempt,
     Page,
     PageEvent,
 )
+from oohdesk.paging.rules import planned_sends
 from oohdesk.rota.models import Member
 from oohdesk.tickets import audit
 from oohdesk.tickets.models import AuditEntry
@@ -68,20 +71,20 @@ def drill_targets(page: Page) -> list[Member]:
 
 
 def queue_notifications(page: Page, members: list[Member], at: datetime, purpose: str) -> int:
-    """Save one pending attempt per contact method of each member; return how many were queued."""
+    """Save one pending attempt per planned send of each member for the page's priority; return how many were queued."""
     queued = 0
     for member in members:
-        for method in member.contact_methods.all():
+        for send in planned_sends(member, page.ticket.priority):
             NotificationAttempt.objects.create(
                 page=page,
                 member=member,
-                contact_method=method,
+                contact_method=send.method,
                 purpose=purpose,
-                channel=method.kind,
-                destination=method.address,
+                channel=send.method.kind,
+                destination=send.method.address,
                 step_index=page.step_index,
                 round=page.round,
-                due_at=at + timedelta(seconds=method.delay_seconds),
+                due_at=at + timedelta(seconds=send.delay_seconds),
                 created_at=at,
             )
             queued += 1
@@ -101,10 +104,11 @@ def start_step(page: Page, at: datetime) -> None:
             record(page, at, PageEvent.Kind.ESCALATED, f"No acknowledgement: repeating the policy (round {page.round + 1}).")
             continue
         step = steps[page.step_index]
-        targets = [member for member in step_targets(page, step, at) if member.contact_methods.exists()]
+        targets = reachable_targets(page, step_targets(page, step, at), at)
         if targets and queue_notifications(page, targets, at, NotificationAttempt.Purpose.PAGE):
-            names = ", ".join(member.name for member in targets)
-            record(page, at, PageEvent.Kind.STEP_STARTED, f"Step {page.step_index + 1}: paging {names}.")
+            names = [member.name for member in targets]
+            record(page, at, PageEvent.Kind.STEP_STARTED, f"Step {page.step_index + 1}: paging {', '.join(names)}.")
+            announcements.queue_announcements(page, announcements.STEP_STARTED, announcements.step_text(page, names), at)
             page.step_due_at = at + timedelta(seconds=page.policy.ack_timeout(page.ticket.priority))
             page.save(update_fields=["step_index", "round", "step_due_at"])
             return
@@ -130,7 +134,7 @@ def move_step_from(page: Page, leaving: Member, at: datetime, reason: str) -> li
             return []
         paged = set(current.values_list("member_id", flat=True))
         step = steps[page.step_index]
-        targets = [member for member in step_targets(page, step, at) if member.contact_methods.exists()]
+        targets = [member for member in step_targets(page, step, at) if planned_sends(member, page.ticket.priority)]
         newcomers = [member for member in targets if member.id not in paged]
         if not newcomers or leaving in targets:
             return []
@@ -146,6 +150,55 @@ def move_step_from(page: Page, leaving: Member, at: datetime, reason: str) -> li
         # Logged on commit only, so a preview of a rota change that rolls back leaves no trace.
         transaction.on_commit(lambda: logger.info("escalation step moved page=%s from=%s to=%s", page.id, leaving.id, moved_to))
     return newcomers
+def reachable_targets(page: Page, members: list[Member], at: datetime) -> list[Member]:
+    """Return the members with a usable method for the page's priority; record and report the others."""
+    reachable = []
+    for member in members:
+        if planned_sends(member, page.ticket.priority):
+            reachable.append(member)
+        else:
+            report_unreachable(page, member, at, "no verified, working contact method")
+    return reachable
+
+
+def report_unreachable(page: Page, member: Member, at: datetime, reason: str) -> None:
+    """Record that ``member`` cannot be reached for ``page`` and tell the admins, once per page and member."""
+    already = page.events.filter(kind=PageEvent.Kind.MEMBER_UNREACHABLE, member=member).exists()
+    record(page, at, PageEvent.Kind.MEMBER_UNREACHABLE, f"{member.name} cannot be reached: {reason}.", member)
+    logger.warning("member unreachable page=%s member=%s reason=%s", page.id, member.id, reason)
+    if not already:
+        tell_admins(
+            f"{member.name} could not be paged for {page.ticket.ref}",
+            f"{member.name} could not be reached for {page.ticket.ref} ({reason}), so escalation moved on.\n"
+            "Check their contact methods: unverified or broken ones page nobody.",
+            at,
+        )
+
+
+def tell_admins(title: str, body: str, at: datetime) -> int:
+    """Queue a normal-priority notice to every admin; return how many notices were queued."""
+    from oohdesk.paging.notices import queue_notice
+
+    queued = 0
+    for admin in Member.objects.filter(is_admin=True):
+        queued += len(queue_notice(admin, title, body, at))
+    return queued
+
+
+def fail_step(page_id: int, step_index: int, round_number: int, at: datetime) -> bool:
+    """Fail the page's current step at once because every notification of it failed; return whether it moved on.
+
+    Nothing happens when the page has moved on or been acknowledged meanwhile.
+    """
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("ticket", "team", "policy").get(id=page_id)
+        current = (page.step_index, page.round) == (step_index, round_number)
+        if page.status != Page.Status.TRIGGERED or not current or page.step_due_at is None:
+            return False
+        record(page, at, PageEvent.Kind.STEP_FAILED, f"Step {page.step_index + 1}: every notification failed, so escalation moves on.")
+        page.step_index += 1
+        start_step(page, at)
+    return True
 
 
 def alert_admins(page: Page, at: datetime) -> None:
@@ -190,10 +243,22 @@ def escalate_due_pages(at: datetime, limit: int = 100) -> int:
     return len(pages)
 
 
+# How the routes through a provider read in a timeline, names and acronyms kept as written.
+PROVIDER_ROUTE_LABELS = {
+    "pushover": "Pushover",
+    "pushover_receipt": "the Pushover receipt",
+    "phone_call": "a keypress on the phone call",
+    "sms_reply": "an SMS reply",
+    "ntfy": "the ntfy button",
+}
+
+
 def route_label(via: str) -> str:
     """Return how an acknowledgement route reads in a timeline, such as "the demo phone"."""
     from oohdesk.tickets.audit import channel_label
 
+    if via in PROVIDER_ROUTE_LABELS:
+        return PROVIDER_ROUTE_LABELS[via]
     return "the " + channel_label(via)[0].lower() + channel_label(via)[1:]
 
 
@@ -203,13 +268,16 @@ class AckResult:
     message: str
 
 
-def acknowledge(page_id: int, at: datetime, member: Member | None, via: str, user=None) -> AckResult:
-    """Acknowledge a page: stop its escalation and cancel every pending notification at once.
+def acknowledge(
+    page_id: int, at: datetime, member: Member | None, via: str, user=None, source_attempt_id: int | None = None
+) -> AckResult:
+    """Acknowledge a page: stop its escalation, cancel every pending notification and withdraw those still ringing.
 
     A late acknowledgement, after escalation moved past the person, is accepted.
     Acknowledging an acknowledged or resolved page changes nothing. Both cases
     are written to the ticket's audit trail with ``via`` as the channel;
     ``user`` is the signed-in user acting, when there is one.
+    ``source_attempt_id`` names the notification acknowledged through, which needs no withdrawal.
     """
     actor = _actor(member, user)
     with transaction.atomic():
@@ -227,9 +295,17 @@ def acknowledge(page_id: int, at: datetime, member: Member | None, via: str, use
         page.step_due_at = None
         page.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledged_via", "step_due_at"])
         cancelled = _cancel_pending(page, "acknowledged")
-        record(page, at, PageEvent.Kind.ACKNOWLEDGED, f"Acknowledged by {who} through {route}. {cancelled} pending notifications cancelled.", member)
+        withdrawn = queue_withdrawals(page.attempts.exclude(id=source_attempt_id), at)
+        record(
+            page, at, PageEvent.Kind.ACKNOWLEDGED,
+            f"Acknowledged by {who} through {route}. {cancelled} pending notifications cancelled"
+            + (f", {withdrawn} to be withdrawn at the provider." if withdrawn else "."),
+            member,
+        )
         audit.record(page.ticket, at, AuditEntry.Action.ACKNOWLEDGED, actor, via)
+        announcements.queue_announcements(page, announcements.ACKNOWLEDGED, announcements.acknowledged_text(page, who, route), at)
         send_ticket_changed(page.ticket, "acknowledged", at)
+        transaction.on_commit(_wake_engine)
     logger.info("page acknowledged ticket=%s page=%s via=%s", page.ticket.ref, page.id, via)
     return AckResult(True, "Acknowledged. Escalation has stopped.")
 
@@ -243,16 +319,17 @@ def _actor(member: Member | None, user) -> audit.Actor:
 
 
 def _cancel_pending(page: Page, reason: str) -> int:
-    return page.attempts.filter(status=NotificationAttempt.Status.PENDING).update(
-        status=NotificationAttempt.Status.CANCELLED, error=f"Cancelled: the page was {reason}."
-    )
+    """Cancel the page's pending notifications, except announcements, which report the change itself."""
+    return page.attempts.filter(status=NotificationAttempt.Status.PENDING).exclude(
+        purpose=NotificationAttempt.Purpose.ANNOUNCEMENT
+    ).update(status=NotificationAttempt.Status.CANCELLED, error=f"Cancelled: the page was {reason}.")
 
 
 def close_page(page_id: int, at: datetime, message: str, member: Member | None = None) -> None:
     """Mark a page resolved because its ticket was resolved or deferred; call inside that change's transaction.
 
-    Closing stops escalation and cancels pending notifications like an
-    acknowledgement does; the ticket's audit entry is the caller's to write.
+    Closing stops escalation, cancels pending notifications and withdraws those
+    still ringing, like an acknowledgement does; the ticket's audit entry is the caller's to write.
     """
     page = Page.objects.select_for_update().get(id=page_id)
     if page.status == Page.Status.RESOLVED:
@@ -262,5 +339,12 @@ def close_page(page_id: int, at: datetime, message: str, member: Member | None =
     page.step_due_at = None
     page.save(update_fields=["status", "resolved_at", "step_due_at"])
     _cancel_pending(page, "resolved")
+    queue_withdrawals(page.attempts.all(), at)
     record(page, at, PageEvent.Kind.RESOLVED, message, member)
     logger.info("page closed page=%s", page.id)
+
+
+def _wake_engine() -> None:
+    from oohdesk.paging import engine
+
+    engine.wake()

@@ -71,7 +71,13 @@ class EscalationStep(models.Model):
 
 
 class ContactMethod(models.Model):
-    """One way to reach a member; methods are tried in ``position`` order after ``delay_seconds``."""
+    """One way to reach a member, such as a Pushover user key or a phone number for calls.
+
+    Without notification rules for a priority, methods are tried in ``position``
+    order, each after its ``delay_seconds``. A method of a kind that needs
+    verification pages nobody until the member has entered the code sent to it.
+    A provider's permanent refusal marks it broken until it is verified again.
+    """
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="contact_methods")
     kind = models.CharField(max_length=32)
@@ -79,11 +85,112 @@ class ContactMethod(models.Model):
     delay_seconds = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
 
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_code_hash = models.CharField(max_length=64, blank=True)
+    verification_sent_at = models.DateTimeField(null=True, blank=True)
+    verification_failures = models.PositiveSmallIntegerField(default=0)
+    broken_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a provider refused this address for good; empty while it works."
+    )
+    broken_reason = models.TextField(blank=True)
+
     class Meta:
         ordering = ["member", "position"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.address}".strip()
+
+    @property
+    def masked_address(self) -> str:
+        from oohdesk.paging.channels import mask_destination
+
+        return mask_destination(self.kind, self.address)
+
+    @property
+    def needs_verification(self) -> bool:
+        from oohdesk.paging.channels import CHANNELS
+
+        channel = CHANNELS.get(self.kind)
+        return bool(channel and channel.needs_verification)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None or not self.needs_verification
+
+    @property
+    def is_usable(self) -> bool:
+        """Whether this method may carry a page: verified (or of a kind that needs no code) and not broken."""
+        return self.is_verified and self.broken_at is None
+
+
+class NotificationRule(models.Model):
+    """One entry of a member's ordered notification rules for one priority: which method, after how long.
+
+    A member with no rules for a priority is notified on every contact method,
+    each after its own delay.
+    """
+
+    class Priority(models.TextChoices):
+        P1 = "P1", "P1, Critical"
+        P2 = "P2", "P2, High"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notification_rules")
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    contact_method = models.ForeignKey(ContactMethod, on_delete=models.CASCADE, related_name="rules")
+    delay_seconds = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["member", "priority", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "priority", "position"], name="rule_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority}: {self.contact_method} after {self.delay_seconds} s"
+
+
+class AnnouncementChannel(models.Model):
+    """A team chat channel (through Apprise) or an outgoing webhook that hears about pages.
+
+    It is never the only way a page is sent, because none of these gets past
+    Do Not Disturb. An empty team means every team.
+    """
+
+    class Kind(models.TextChoices):
+        APPRISE = "apprise", "Chat through Apprise"
+        WEBHOOK = "webhook", "Outgoing webhook"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    url = models.CharField(max_length=1000, help_text="An Apprise URL such as slack://..., or the webhook's https:// URL.")
+    secret = models.CharField(max_length=200, blank=True, help_text="The webhook's signing secret.")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="announcement_channels")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TestPage(models.Model):
+    """A page a member sends to themselves to prove it gets through Do Not Disturb."""
+
+    # Not a test case, although pytest collects classes named Test*.
+    __test__ = False
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="test_pages")
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_via = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Test page for {self.member}"
 
 
 class Page(models.Model):
@@ -131,6 +238,10 @@ class PageEvent(models.Model):
         STEP_FAILED = "step_failed", "Step failed"
         NOTIFIED = "notified", "Notified"
         NOTIFY_FAILED = "notify_failed", "Notification failed"
+        DELIVERY_UPDATE = "delivery_update", "Delivery update"
+        METHOD_BROKEN = "method_broken", "Contact method broken"
+        MEMBER_UNREACHABLE = "member_unreachable", "Member unreachable"
+        WITHDRAWN = "withdrawn", "Notification withdrawn"
         ESCALATED = "escalated", "Escalated"
         ADMINS_ALERTED = "admins_alerted", "Admins alerted"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -166,6 +277,7 @@ class NotificationAttempt(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Outcome unknown"
         CANCELLED = "cancelled", "Cancelled"
 
     class Purpose(models.TextChoices):
@@ -173,13 +285,21 @@ class NotificationAttempt(models.Model):
         ADMIN_ALERT = "admin_alert", "Admin alert"
         NOTICE = "notice", "Notice"
         REPAGE = "repage", "Page again at a raised priority"
+        TEST = "test", "Test page"
+        ANNOUNCEMENT = "announcement", "Announcement"
 
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts")
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
     contact_method = models.ForeignKey(
         ContactMethod, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts"
     )
+    test_page = models.ForeignKey(TestPage, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts")
+    announcement_channel = models.ForeignKey(
+        AnnouncementChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts"
+    )
     purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.PAGE)
+    # The page event an announcement reports, such as "page.step_started".
+    event = models.CharField(max_length=32, blank=True)
     channel = models.CharField(max_length=32)
     destination = models.CharField(max_length=200, blank=True)
     step_index = models.PositiveSmallIntegerField(default=0)
@@ -199,6 +319,11 @@ class NotificationAttempt(models.Model):
     provider_id = models.CharField(max_length=200, blank=True)
     provider_response = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The code an SMS reply must carry to acknowledge, such as 4821 in "ACK 4821".
+    reply_code = models.CharField(max_length=8, blank=True)
+    delivery_status = models.CharField(
+        max_length=32, blank=True, help_text="The provider's latest status from its callbacks, such as delivered or no-answer."
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -214,6 +339,50 @@ class NotificationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.destination or self.member}"
+
+    @property
+    def masked_destination(self) -> str:
+        from oohdesk.paging.channels import mask_destination
+
+        return mask_destination(self.channel, self.destination)
+
+
+class ProviderTask(models.Model):
+    """Follow-up work on a sent notification, claimed by the engine like an attempt.
+
+    ``poll`` asks the provider whether the notification was acknowledged (the
+    fallback when its callback does not arrive); ``withdraw`` stops a
+    notification still ringing or repeating after the page was acknowledged.
+    """
+
+    class Action(models.TextChoices):
+        POLL = "poll", "Poll for acknowledgement"
+        WITHDRAW = "withdraw", "Withdraw"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    attempt = models.ForeignKey(NotificationAttempt, on_delete=models.CASCADE, related_name="tasks")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    due_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [models.UniqueConstraint(fields=["attempt", "action"], name="task_once_per_attempt")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.attempt}"
 
 
 class DemoPhoneMessage(models.Model):

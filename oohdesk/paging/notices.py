@@ -47,6 +47,7 @@ def queue_notice(member: Member, title: str, body: str, at: datetime) -> list[No
                 created_at=at,
             )
             for method in member.contact_methods.all()
+            if _may_carry_notice(method)
         ]
         transaction.on_commit(wake)
     if not attempts:
@@ -81,3 +82,11 @@ def queue_ticket_notice(ticket, title: str, body_for: Callable[[Member], str], a
         return []
     member = ticket.drill.member
     return queue_notice(member, f"DRILL {title}", body_for(member), at)
+
+
+def _may_carry_notice(method) -> bool:
+    """Return whether a notice may go to ``method``: usable, and of a kind meant for more than pages."""
+    from oohdesk.paging.channels import CHANNELS
+
+    channel = CHANNELS.get(method.kind)
+    return method.is_usable and (channel is None or channel.carries_notices)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from oohdesk.paging.escalation import record, step_targets
 from oohdesk.paging.models import NotificationAttempt, Page, PageEvent
+from oohdesk.paging.rules import planned_sends
 from oohdesk.rota.models import Member
 
 logger = logging.getLogger(__name__)
@@ -60,13 +61,14 @@ def _current_responders(page: Page, at: datetime) -> list[Member]:
     else:
         steps = list(page.policy.steps.all())
         members = step_targets(page, steps[page.step_index], at) if page.step_index < len(steps) else []
-    return [member for member in members if member.contact_methods.exists()]
+    return [member for member in members if planned_sends(member, page.ticket.priority)]
 
 
 def _queue_repage(page: Page, members: list[Member], at: datetime) -> int:
     queued = 0
     for member in members:
-        for method in member.contact_methods.all():
+        for send in planned_sends(member, page.ticket.priority):
+            method = send.method
             try:
                 # A savepoint per row: a method already paged again in this step is skipped, not fatal.
                 with transaction.atomic():
@@ -79,7 +81,7 @@ def _queue_repage(page: Page, members: list[Member], at: datetime) -> int:
                         destination=method.address,
                         step_index=page.step_index,
                         round=page.round,
-                        due_at=at + timedelta(seconds=method.delay_seconds),
+                        due_at=at + timedelta(seconds=send.delay_seconds),
                         created_at=at,
                     )
             except IntegrityError:

@@ -17,6 +17,11 @@ CHANNEL_LABELS = {
     "intercom": "Intercom",
     "zendesk": "Zendesk",
     "system": "oohdesk",
+    "pushover": "Pushover",
+    "pushover_receipt": "Pushover receipt",
+    "phone_call": "Keypress on a phone call",
+    "sms_reply": "SMS reply",
+    "ntfy": "ntfy button",
 }
 
 

@@ -86,7 +86,7 @@ def voice_gather(request, attempt_id: int):
     if request.POST.get("Digits") != ACK_KEY:
         answer_url = twilio.callback_url("twilio-voice-answer", attempt.id)
         return twiml(say(f"That key does not acknowledge. Press {ACK_KEY}."), f'<Redirect method="POST">{escape(answer_url)}</Redirect>')
-    result = acknowledge_attempt(attempt, timezone.now(), via="phone call")
+    result = acknowledge_attempt(attempt, timezone.now(), via="phone_call")
     logger.info("call keypress attempt=%s accepted=%s", attempt.id, result.accepted)
     return twiml(say(result.message + " Goodbye."), "<Hangup/>")
 
@@ -132,7 +132,7 @@ def incoming_sms(request):
     if attempt is None:
         logger.warning("sms reply without a matching code ignored sid=%s", request.POST.get("MessageSid", ""))
         return twiml(f"<Message>{escape('That reply does not match a page. Reply ACK and the 4-digit code from the page, such as ACK 4821.')}</Message>")
-    result = acknowledge_attempt(attempt, timezone.now(), via="SMS reply")
+    result = acknowledge_attempt(attempt, timezone.now(), via="sms_reply")
     logger.info("sms reply attempt=%s accepted=%s", attempt.id, result.accepted)
     return twiml(f"<Message>{escape(result.message)}</Message>")
 
