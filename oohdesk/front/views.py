@@ -20,6 +20,7 @@ from oohdesk.front import glance
 from oohdesk.paging.escalation import acknowledge, route_label
 from oohdesk.paging.models import Page
 from oohdesk.rota import health
+from oohdesk.paging.testpages import confirmation_rows
 from oohdesk.rota.models import Member, Team
 from oohdesk.tickets import status
 from oohdesk.tickets.models import Ticket
@@ -172,6 +173,7 @@ def dashboard(request):
         "this_week": glance.this_week(now, dashboard_zone(viewer)),
         "recent_tickets": recent_ticket_rows(viewer),
         "phones": visible_phones(request.user, viewer),
+        "test_page_rows": confirmation_rows(lambda member: viewer.zone if viewer else member.zone),
         "several_teams": Team.objects.count() > 1,
         "rota_problems": len(health.check(now)),
     }

@@ -1,21 +1,27 @@
-"""Acknowledging a page from a signed link, and the demo phone that shows a member's notifications."""
+"""Acknowledging from signed links and notification buttons, test pages, contact methods, and the demo phone."""
 
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from oohdesk import links
+from oohdesk.paging.acks import acknowledge_attempt
 from oohdesk.paging.escalation import acknowledge
-from oohdesk.paging.models import DemoPhoneMessage, Page
+from oohdesk.paging.models import DemoPhoneMessage, NotificationAttempt, Page, TestPage
+from oohdesk.paging.models import ContactMethod
+from oohdesk.paging.testpages import NoUsableMethod, confirm_test_page, last_confirmed, send_test_page
+from oohdesk.paging.verification import VerificationError, check_code, send_code
 from oohdesk.rota.models import Member
 from oohdesk.tickets.action_forms import panel_context, perform
 from oohdesk.tickets.actions import ActionError, Actor
-from oohdesk.zones import zone_label
+from oohdesk.zones import format_local, zone_label
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +85,38 @@ def _act_from_link(request, page: Page, member: Member | None, action: str) -> A
     return None
 
 
+@csrf_exempt
+@require_POST
+def ack_action(request, token: str):
+    """Acknowledge on a bare POST from a button inside a notification (an ntfy action).
+
+    The signed token names one attempt, so it stands in for a login and a CSRF token.
+    """
+    try:
+        attempt_id = links.read_ack_action_token(token)
+    except signing.BadSignature as error:
+        logger.info("acknowledgement action rejected: %s", type(error).__name__)
+        return HttpResponse("This acknowledgement link is invalid or has expired.", status=404)
+    attempt = get_object_or_404(NotificationAttempt.objects.select_related("member"), id=attempt_id)
+    result = acknowledge_attempt(attempt, timezone.now(), via=attempt.channel)
+    return HttpResponse(result.message)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def test_page_confirm(request, token: str):
+    """Show a test page with one Confirm button, and confirm it on POST (a GET never confirms, for mail scanners)."""
+    try:
+        test_page_id = links.read_test_page_token(token)
+    except signing.BadSignature:
+        return render(request, "paging/link_invalid.html", status=404)
+    test_page = get_object_or_404(TestPage.objects.select_related("member"), id=test_page_id)
+    result = None
+    if request.method == "POST":
+        result = confirm_test_page(test_page.id, timezone.now(), via="link")
+        test_page.refresh_from_db()
+    return render(request, "paging/test_page_confirm.html", {"test_page": test_page, "result": result})
+
+
 def may_see_phone(user, member: Member) -> bool:
     """Return whether ``user`` may open ``member``'s demo phone: their own, or any for staff."""
     return user.is_staff or (member.user_id is not None and member.user_id == user.id)
@@ -135,3 +173,54 @@ def _acknowledge_from_phone(request, member: Member):
     level = messages.SUCCESS if result.accepted else messages.INFO
     messages.add_message(request, level, result.message)
     return redirect("demo-phone", member_id=member.id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact_methods(request):
+    """The signed-in member's contact methods: verify each with a code, and send a test page."""
+    member = getattr(request.user, "member", None)
+    if member is None:
+        return render(request, "paging/contact_methods.html", {"member": None}, status=404)
+    if request.method == "POST":
+        _contact_method_action(request, member)
+        return redirect("contact-methods")
+    methods = list(member.contact_methods.order_by("position", "id"))
+    last_test = last_confirmed(member)
+    context = {
+        "member": member,
+        "methods": methods,
+        "rules": list(member.notification_rules.select_related("contact_method").order_by("priority", "position")),
+        "last_test": last_test,
+        "last_test_at": format_local(last_test.confirmed_at, member.zone) if last_test else "",
+    }
+    return render(request, "paging/contact_methods.html", context)
+
+
+def _contact_method_action(request, member: Member) -> None:
+    now = timezone.now()
+    action = request.POST.get("action", "")
+    if action == "test_page":
+        try:
+            send_test_page(member, now)
+        except NoUsableMethod as error:
+            messages.error(request, str(error))
+            return
+        messages.success(request, "Test page sent through your P1 rules. Acknowledge it when it arrives.")
+        return
+    method_id = request.POST.get("method", "")
+    method = ContactMethod.objects.filter(id=int(method_id), member=member).first() if method_id.isdigit() else None
+    if method is None:
+        messages.error(request, "That contact method was not found; reload the page and try again.")
+        return
+    try:
+        if action == "send_code":
+            send_code(method, now)
+            messages.success(request, f"Code sent to {method.masked_address}. Enter it below.")
+        elif action == "verify":
+            check_code(method, request.POST.get("code", ""), now)
+            messages.success(request, f"{method.kind} {method.masked_address} is verified and can now page you.")
+        else:
+            messages.error(request, "Unknown action; reload the page and try again.")
+    except VerificationError as error:
+        messages.error(request, str(error))
