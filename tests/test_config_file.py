@@ -468,7 +468,7 @@ VALIDATION_CASES = [
     (set_in(["members", 1, "email"], "alice@agency.example"), 'members[1].email: "alice@agency.example" repeats members[0].email'),
     (set_in(["members", 0, "admin"], "maybe"), 'members[0].admin: "maybe" is not true or false'),
     (set_in(["members", 0, "time_zone"], "BST"), 'members[0].time_zone: "BST" is not an IANA time zone'),
-    (set_in(["members", 0, "contact_methods", 0, "kind"], "pushover"), 'members[0].contact_methods[0].kind: "pushover" is not a contact method kind'),
+    (set_in(["members", 0, "contact_methods", 0, "kind"], "pager"), 'members[0].contact_methods[0].kind: "pager" is not a contact method kind'),
     (set_in(["members", 0, "contact_methods", 0, "address"], "07700 900000"), "members[0].contact_methods[0].address: demo_phone has no address"),
     (set_in(["members", 0, "contact_methods", 1, "address"], "not mail"), 'members[0].contact_methods[1].address: "not mail" is not an email address'),
     (set_in(["members", 0, "contact_methods", 1, "delay"], "-5s"), 'members[0].contact_methods[1].delay: "-5s" is not a duration'),
@@ -517,9 +517,9 @@ def test_unknown_keys_rejected_by_name(db):
 
     assert problems == [
         'top level: unknown key "calendar" (did you mean "calendars"?); '
-        "the keys allowed here are calendars, escalation_policies, members, teams",
+        "the keys allowed here are calendars, escalation_policies, members, teams, announcement_channels",
         'members[0]: unknown key "admn" (did you mean "admin"?); '
-        "the keys allowed here are name, email, contact_methods, time_zone, admin",
+        "the keys allowed here are name, email, contact_methods, time_zone, admin, notification_rules",
         'teams[0].rota.handover: unknown key "hour"; the keys allowed here are weekday, time',
     ]
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from oohdesk.configuration.apply_paging import apply_announcement, sync_rules
 from oohdesk.configuration.schema import (
     CalendarSpec,
     ClosureSpec,
@@ -76,6 +77,8 @@ def apply_config(document, at: datetime | None = None) -> list[str]:
             changes += apply_member(spec)
         for spec in config.teams:
             changes += apply_team(spec, at)
+        for spec in config.announcement_channels:
+            changes += apply_announcement(spec, _upsert)
     if changes:
         logger.info("Configuration file applied with %d changes", len(changes))
     return changes
@@ -86,6 +89,7 @@ def _existing() -> Existing:
         calendars=frozenset(BusinessCalendar.objects.values_list("slug", flat=True)),
         policies=frozenset(EscalationPolicy.objects.values_list("slug", flat=True)),
         members=frozenset(Member.objects.values_list("email", flat=True)),
+        teams=frozenset(Team.objects.values_list("slug", flat=True)),
     )
 
 
@@ -253,7 +257,8 @@ def apply_member(spec: MemberSpec) -> list[str]:
     ]
     member, created, changes = _upsert(Member, {"email": spec.email}, label, fields)
     method_changes = sync_contact_methods(member, spec.contact_methods, label)
-    return changes if created else changes + method_changes
+    rule_changes = sync_rules(member, spec.notification_rules, label)
+    return changes if created else changes + method_changes + rule_changes
 
 
 def sync_contact_methods(member: Member, desired: tuple[ContactMethodSpec, ...], label: str) -> list[str]:

@@ -16,18 +16,22 @@ from oohdesk.configuration.values import (
     format_opening,
 )
 from oohdesk.hours.models import WEEKDAYS, BusinessCalendar
-from oohdesk.paging.models import EscalationPolicy
+from oohdesk.paging.models import AnnouncementChannel, EscalationPolicy
 from oohdesk.rota.models import Member, Rota, Team
 
 
 def export_config() -> dict:
-    """Return calendars and policies ordered by slug, members by email and teams by slug."""
-    return {
+    """Return calendars and policies ordered by slug, members by email, teams by slug, and any announcement channels by slug."""
+    exported = {
         "calendars": [export_calendar(calendar) for calendar in BusinessCalendar.objects.order_by("slug")],
         "escalation_policies": [export_policy(policy) for policy in EscalationPolicy.objects.order_by("slug")],
         "members": [export_member(member) for member in Member.objects.order_by("email")],
         "teams": [export_team(team) for team in Team.objects.select_related("calendar", "escalation_policy", "lead").order_by("slug")],
     }
+    announcements = AnnouncementChannel.objects.select_related("team").order_by("slug")
+    if announcements:
+        exported["announcement_channels"] = [export_announcement(channel) for channel in announcements]
+    return exported
 
 
 def export_calendar(calendar: BusinessCalendar) -> dict:
@@ -90,7 +94,29 @@ def export_member(member: Member) -> dict:
         "time_zone": member.time_zone,
         "admin": member.is_admin,
         "contact_methods": [export_contact_method(method, member.email) for method in member.contact_methods.order_by("position", "id")],
+        **export_rules(member),
     }
+
+
+def export_rules(member: Member) -> dict:
+    """Return {"notification_rules": {...}} when the member has rules, else nothing."""
+    rules: dict[str, list[dict]] = {}
+    for rule in member.notification_rules.select_related("contact_method").order_by("priority", "position"):
+        entry = {"kind": rule.contact_method.kind}
+        if member.contact_methods.filter(kind=rule.contact_method.kind).count() > 1:
+            entry["address"] = rule.contact_method.address
+        entry["delay"] = format_duration(rule.delay_seconds)
+        rules.setdefault(rule.priority, []).append(entry)
+    return {"notification_rules": rules} if rules else {}
+
+
+def export_announcement(channel: AnnouncementChannel) -> dict:
+    exported = {"slug": channel.slug, "name": channel.name, "kind": channel.kind, "url": channel.url}
+    if channel.secret:
+        exported["secret"] = channel.secret
+    if channel.team is not None:
+        exported["team"] = channel.team.slug
+    return exported
 
 
 def export_contact_method(method, member_email: str) -> dict:

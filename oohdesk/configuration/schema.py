@@ -9,6 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import partial
 
+from oohdesk.configuration.paging_schema import (
+    AnnouncementSpec,
+    RuleSpec,
+    parse_announcement,
+    parse_provider_address,
+    parse_rules,
+)
 from oohdesk.configuration.reader import Problems, Section, check_unique, join, open_section
 from oohdesk.configuration.values import (
     describe_type,
@@ -31,6 +38,7 @@ from oohdesk.configuration.values import (
 from oohdesk.hours.calendar import MIDNIGHT
 from oohdesk.hours.models import WEEKDAYS
 from oohdesk.hours.regions import RegionError, check_region
+from oohdesk.paging.channels import CONTACT_KINDS
 from oohdesk.paging.models import EscalationStep
 from oohdesk.rota.models import HandoverNoticeMode
 
@@ -40,17 +48,13 @@ DEFAULT_P2_ACK_TIMEOUT = 900
 DEFAULT_REPEAT = 2
 DEFAULT_HANDOVER_TIME = time(9, 0)
 
-# NOTE: a channel added later (Pushover, ntfy, SMS) must be added here, with
-# its address rule in parse_address, before the file can configure it.
-CONTACT_KINDS = ("demo_phone", "email")
-
-TOP_LEVEL_KEYS = ("calendars", "escalation_policies", "members", "teams")
 ROTA_REQUIRED_KEYS = ("start_date", "members")
 ROTA_OPTIONAL_KEYS = ("time_zone", "handover", "handover_notice", "overrides")
 DEFAULT_HANDOVER_NOTICE = (HandoverNoticeMode.WORKING_DAY_BEFORE.value, 0)
 
 # Marks a key the file leaves out, where that differs from an explicit null.
 KEEP = object()
+TOP_LEVEL_KEYS = ("calendars", "escalation_policies", "members", "teams", "announcement_channels")
 STEP_TARGETS = tuple(EscalationStep.Target.values)
 
 parse_name = partial(parse_text, max_length=100)
@@ -114,6 +118,7 @@ class MemberSpec:
     time_zone: str
     is_admin: bool
     contact_methods: tuple[ContactMethodSpec, ...]
+    notification_rules: tuple[RuleSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,7 @@ class Config:
     escalation_policies: tuple[PolicySpec, ...] = ()
     members: tuple[MemberSpec, ...] = ()
     teams: tuple[TeamSpec, ...] = ()
+    announcement_channels: tuple[AnnouncementSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,7 @@ class Existing:
     calendars: frozenset[str] = field(default_factory=frozenset)
     policies: frozenset[str] = field(default_factory=frozenset)
     members: frozenset[str] = field(default_factory=frozenset)
+    teams: frozenset[str] = field(default_factory=frozenset)
 
 
 def parse_config(document, existing: Existing = Existing()) -> Config:
@@ -181,10 +188,18 @@ def parse_config(document, existing: Existing = Existing()) -> Config:
     policies = _parse_list(root, "escalation_policies", parse_policy)
     members = _parse_list(root, "members", parse_member)
     teams = _parse_list(root, "teams", parse_team)
+    announcements = _parse_list(root, "announcement_channels", parse_announcement)
     _check_duplicates(problems, calendars, policies, members, teams)
     _check_references(problems, existing, calendars, policies, members, teams)
+    check_unique(problems, [(join(path, "slug"), spec.slug) for path, spec in announcements], "give each announcement channel its own slug")
+    known_teams = existing.teams | {spec.slug for _, spec in teams}
+    for path, spec in announcements:
+        _check_reference(problems, join(path, "team"), spec.team, known_teams, "team", "teams")
     problems.raise_if_any()
-    return Config(*(tuple(spec for _, spec in entries) for entries in (calendars, policies, members, teams)))
+    return Config(
+        *(tuple(spec for _, spec in entries) for entries in (calendars, policies, members, teams)),
+        announcement_channels=tuple(spec for _, spec in announcements),
+    )
 
 
 def _parse_list(root: Section, key: str, parse_entry) -> list[tuple[str, object]]:
@@ -349,7 +364,9 @@ def parse_step(value) -> str:
 
 
 def parse_member(path: str, item, problems: Problems) -> MemberSpec | None:
-    section = open_section(item, path, problems, ("name", "email", "contact_methods"), ("time_zone", "admin"))
+    section = open_section(
+        item, path, problems, ("name", "email", "contact_methods"), ("time_zone", "admin", "notification_rules")
+    )
     if section is None:
         return None
     name = section.value("name", parse_name)
@@ -360,7 +377,10 @@ def parse_member(path: str, item, problems: Problems) -> MemberSpec | None:
     methods = tuple(parse_contact_method(item_path, item, problems, email) for item_path, item in entries)
     keys = [(item_path, (method.kind, method.address) if method else None) for (item_path, _), method in zip(entries, methods)]
     check_unique(problems, keys, "list each kind and address once")
-    return MemberSpec(name=name, email=email, time_zone=time_zone, is_admin=is_admin, contact_methods=methods)
+    rules = parse_rules(section, methods)
+    return MemberSpec(
+        name=name, email=email, time_zone=time_zone, is_admin=is_admin, contact_methods=methods, notification_rules=rules
+    )
 
 
 def parse_contact_method(path: str, item, problems: Problems, member_email: str | None) -> ContactMethodSpec | None:
@@ -377,18 +397,23 @@ def parse_contact_method(path: str, item, problems: Problems, member_email: str 
 
 def parse_kind(value) -> str:
     if value not in CONTACT_KINDS:
-        raise ValueError(f"{describe_type(value)} is not a contact method kind; use {' or '.join(CONTACT_KINDS)}")
+        raise ValueError(f"{describe_type(value)} is not a contact method kind; use one of {', '.join(CONTACT_KINDS)}")
     return value
 
 
 def parse_address(method: Section, kind: str | None, member_email: str | None) -> str | None:
-    """Return the stored address: "" for demo_phone, and for email the given address or else the member's email."""
+    """Return the stored address: "" for demo_phone, for email the given address or else the member's email, else the given one."""
     if kind == "demo_phone":
         if "address" in method.data:
             method.problems.add(join(method.path, "address"), "demo_phone has no address; remove this key")
         return ""
     if kind == "email":
         return method.value("address", partial(parse_email, max_length=200), member_email)
+    if kind in CONTACT_KINDS:
+        if "address" not in method.data:
+            method.problems.add(method.path, f'missing key "address"; {kind} needs one')
+            return None
+        return method.value("address", partial(parse_provider_address, kind))
     return None
 
 
