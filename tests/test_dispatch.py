@@ -102,7 +102,7 @@ def test_retries_are_bounded(team, flaky, settings):
             send_attempt(attempt_id, NIGHT)
         at += timedelta(hours=1)
     assert channel.calls == 2
-    assert NotificationAttempt.objects.get().status == Status.FAILED
+    assert NotificationAttempt.objects.get(channel="flaky").status == Status.FAILED
 
 
 @pytest.mark.django_db

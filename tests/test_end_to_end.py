@@ -150,6 +150,9 @@ def test_normal_report_out_of_hours_pages_nobody(desk):
 
 def test_engine_killed_mid_send_still_delivers_once(desk, smtp):
     desk.env["OOHDESK_ENGINE_LEASE_SECONDS"] = "5"
+    # The lease must outlast two provider timeouts, so a send is never claimed twice while it waits.
+    desk.env["OOHDESK_PROVIDER_TIMEOUT_SECONDS"] = "2"
+    desk.env["OOHDESK_EMAIL_TIMEOUT"] = "2"
     desk.start_web("--no-engine")
     ids = member_ids(desk)
     staff = signed_in(desk)
