@@ -89,7 +89,7 @@ def test_receipt_poll_acknowledges(db, team, pushover, alice_pushover, settings)
     run_once(NIGHT + timedelta(seconds=2 * settings.OOHDESK_PUSHOVER_POLL_SECONDS))
     page = Page.objects.get(ticket=ticket)
     assert page.status == Page.Status.ACKNOWLEDGED
-    assert page.acknowledged_via == "pushover receipt"
+    assert page.acknowledged_via == "pushover_receipt"
     polls = [request for request in pushover.requests if request.path.startswith("/1/receipts/")]
     assert len(polls) == 2
 

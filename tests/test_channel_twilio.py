@@ -79,7 +79,8 @@ def test_keypress_acknowledges(transactional_db, team, twilio, alice_phone, call
     assert "Acknowledged" in answer
     page = Page.objects.get(ticket=ticket)
     assert page.status == Page.Status.ACKNOWLEDGED
-    assert page.acknowledged_via == "phone call"
+    assert page.acknowledged_via == "phone_call"
+    assert page.events.filter(kind="acknowledged", message__contains="through a keypress on the phone call").exists()
 
 
 def test_wrong_key_does_not_acknowledge(transactional_db, team, twilio, alice_phone, callbacks):
@@ -166,7 +167,7 @@ def test_sms_reply_acknowledges(transactional_db, team, twilio, alice_sms, callb
     assert "Acknowledged" in answer.text
     page = Page.objects.get(ticket=ticket)
     assert page.status == Page.Status.ACKNOWLEDGED
-    assert page.acknowledged_via == "SMS reply"
+    assert page.acknowledged_via == "sms_reply"
 
 
 def test_sms_reply_wrong_code_ignored(transactional_db, team, twilio, alice_sms, callbacks):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from oohdesk import links
 from oohdesk.paging.acks import acknowledge_attempt
-from oohdesk.paging.escalation import acknowledge
+from oohdesk.paging.escalation import acknowledge, route_label
 from oohdesk.paging.models import DemoPhoneMessage, NotificationAttempt, Page, TestPage
 from oohdesk.paging.models import ContactMethod
 from oohdesk.paging.testpages import NoUsableMethod, confirm_test_page, last_confirmed, send_test_page
@@ -193,6 +193,7 @@ def contact_methods(request):
         "rules": list(member.notification_rules.select_related("contact_method").order_by("priority", "position")),
         "last_test": last_test,
         "last_test_at": format_local(last_test.confirmed_at, member.zone) if last_test else "",
+        "last_test_via": route_label(last_test.confirmed_via) if last_test else "",
     }
     return render(request, "paging/contact_methods.html", context)
 
