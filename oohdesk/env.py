@@ -72,6 +72,15 @@ def env_float(name: str, default: float, minimum: float = 0.0) -> float:
     return number
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = read_raw(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip() not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value.strip()
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = read_raw(name)
     if value is None or value.strip() == "":

@@ -159,7 +159,13 @@ def send_attempt(attempt_id: int, at: datetime | None = None) -> None:
         error="",
     )
     _after_sent(attempt, channel, result.provider_id, at)
-    logger.info("attempt sent attempt=%s channel=%s page=%s", attempt.id, attempt.channel, attempt.page_id)
+    logger.info(
+        "attempt sent ticket=%s page=%s attempt=%s channel=%s", _ticket_ref(attempt), attempt.page_id, attempt.id, attempt.channel
+    )
+
+
+def _ticket_ref(attempt: NotificationAttempt) -> str:
+    return attempt.page.ticket.ref if attempt.page else "-"
 
 
 def _cancel_reason(attempt: NotificationAttempt) -> str:
@@ -214,8 +220,8 @@ def _elapsed_ms(started: float) -> int:
 
 def _record_failure(attempt: NotificationAttempt, error: SendError, at: datetime, latency_ms: int) -> None:
     logger.warning(
-        "attempt failed attempt=%s channel=%s page=%s permanent=%s unknown_outcome=%s error=%s",
-        attempt.id, attempt.channel, attempt.page_id, error.permanent, error.unknown_outcome, error,
+        "attempt failed ticket=%s page=%s attempt=%s channel=%s permanent=%s unknown_outcome=%s error=%s",
+        _ticket_ref(attempt), attempt.page_id, attempt.id, attempt.channel, error.permanent, error.unknown_outcome, error,
     )
     outcome = {"error": str(error), "latency_ms": latency_ms, "provider_response": error.response}
     if error.unknown_outcome:

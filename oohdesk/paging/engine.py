@@ -13,21 +13,23 @@ import logging
 import os
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from django import db
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from oohdesk.operations.deadman import DeadMansSwitch
 from oohdesk.paging.dispatch import claim_due, claim_due_attempts, send_attempt
 from oohdesk.paging.escalation import escalate_due_pages
 from oohdesk.paging.models import EngineHeartbeat
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_EVERY = timedelta(seconds=10)
 from oohdesk.paging.releases import release_held_tickets
 from oohdesk.paging.targets import remind_overdue_tickets
 from oohdesk.paging.wakeup import wake, work_waiting
@@ -39,6 +41,12 @@ __all__ = ["Engine", "register_worker", "run_once", "wake", "work_waiting"]
 HANDOVER_CHECK_EVERY = timedelta(seconds=60)
 # Prefix of the in-flight counts kept per notification channel.
 CHANNEL = "channel:"
+# Heartbeat rows of engines that stopped this long ago are deleted.
+FORGET_HEARTBEATS_AFTER = timedelta(days=1)
+# While the loop keeps failing, it waits longer between tries, up to this, and
+# repeats the full traceback in the log at most this often.
+MAX_FAILURE_PAUSE_SECONDS = 5.0
+FAILURE_LOG_EVERY_SECONDS = 60.0
 
 
 class Worker(Protocol):
@@ -77,22 +85,64 @@ class Engine:
         self._last_handover_check = None
         self._lock = threading.Lock()
         self._last_heartbeat = None
+        self.heartbeat_every = timedelta(seconds=settings.OOHDESK_ENGINE_HEARTBEAT_SECONDS)
+        self.deadman = DeadMansSwitch.from_settings(self.name)
+        self._failures = 0
+        self._failure_logged_at = 0.0
 
     def run(self) -> None:
-        """Loop until ``stop`` is called; database errors are logged and retried."""
+        """Loop until ``stop`` is called.
+
+        A failed loop (the database gone, or a bug) is logged and tried again,
+        waiting longer each time up to MAX_FAILURE_PAUSE_SECONDS, so the engine
+        reconnects by itself once the database is back.
+        """
         logger.info("engine started name=%s workers=%s", self.name, self.workers)
         threads = self.workers + sum(worker.concurrency for worker in WORKERS)
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="oohdesk-send") as pool:
             while not self.stopping.is_set():
                 try:
                     self.tick(pool)
-                except DatabaseError:
-                    logger.exception("engine loop failed on a database error; retrying")
-                    close_old_connections()
-                    connections.close_all()
-                work_waiting.wait(self.poll_seconds)
+                except Exception as error:
+                    self._loop_failed(error)
+                else:
+                    self._loop_recovered()
+                work_waiting.wait(self._pause())
                 work_waiting.clear()
+        self._forget()
         logger.info("engine stopped name=%s", self.name)
+
+    def _loop_failed(self, error: Exception) -> None:
+        self._failures += 1
+        # db.Error is the base of every database exception, InterfaceError included.
+        if isinstance(error, db.Error):
+            close_old_connections()
+            connections.close_all()
+        now = time.monotonic()
+        if self._failures == 1 or now - self._failure_logged_at >= FAILURE_LOG_EVERY_SECONDS:
+            logger.exception("engine loop failed; retrying failures=%s", self._failures)
+            self._failure_logged_at = now
+        else:
+            logger.warning("engine loop failed again; retrying failures=%s error=%s", self._failures, type(error).__name__)
+
+    def _loop_recovered(self) -> None:
+        if self._failures:
+            logger.info("engine loop working again after failures=%s", self._failures)
+            self._failures = 0
+
+    def _pause(self) -> float:
+        if not self._failures:
+            return self.poll_seconds
+        return min(self.poll_seconds * 2 ** min(self._failures, 10), MAX_FAILURE_PAUSE_SECONDS)
+
+    def _forget(self) -> None:
+        """Delete this engine's heartbeat on a clean stop, so health checks see the stop at once."""
+        try:
+            EngineHeartbeat.objects.filter(name=self.name).delete()
+        except db.Error as error:
+            logger.warning("engine heartbeat not removed on stop name=%s error=%s", self.name, type(error).__name__)
+        finally:
+            connections.close_all()
 
     def stop(self) -> None:
         self.stopping.set()
@@ -145,10 +195,13 @@ class Engine:
                     self._in_flight[counted] -= 1
 
     def _beat(self, now) -> None:
-        if self._last_heartbeat and now - self._last_heartbeat < HEARTBEAT_EVERY:
+        """Record that this engine completed a loop, and ping the dead man's switch, every heartbeat interval."""
+        if self._last_heartbeat and now - self._last_heartbeat < self.heartbeat_every:
             return
         EngineHeartbeat.objects.update_or_create(name=self.name, defaults={"seen_at": now})
+        EngineHeartbeat.objects.filter(seen_at__lt=now - FORGET_HEARTBEATS_AFTER).delete()
         self._last_heartbeat = now
+        self.deadman.ping()
 
 
 def queue_handovers(at) -> None:
@@ -157,7 +210,7 @@ def queue_handovers(at) -> None:
 
     try:
         queue_handover_notices(at)
-    except DatabaseError:
+    except db.Error:
         raise
     except Exception:
         logger.exception("queueing handover notices failed; paging goes on")

@@ -113,7 +113,7 @@ def start_step(page: Page, at: datetime) -> None:
             page.save(update_fields=["step_index", "round", "step_due_at"])
             return
         record(page, at, PageEvent.Kind.STEP_FAILED, f"Step {page.step_index + 1} ({step.get_target_display()}): nobody reachable.")
-        logger.warning("escalation step unreachable page=%s step=%s", page.id, page.step_index + 1)
+        logger.warning("escalation step unreachable ticket=%s page=%s step=%s", page.ticket.ref, page.id, page.step_index + 1)
         page.step_index += 1
 
 
@@ -213,7 +213,7 @@ def alert_admins(page: Page, at: datetime) -> None:
         record(page, at, PageEvent.Kind.ADMINS_ALERTED, "Escalation ran out: every admin has been alerted.")
     else:
         record(page, at, PageEvent.Kind.ADMINS_ALERTED, "Escalation ran out and no admin has a contact method.")
-        logger.error("escalation ran out with no admin to alert page=%s", page.id)
+        logger.error("escalation ran out with no admin to alert ticket=%s page=%s", page.ticket.ref, page.id)
 
 
 def lock_skipping_locked(queryset):
