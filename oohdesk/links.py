@@ -2,7 +2,9 @@
 
 Each token is bound to one object and one action by its salt and payload, so
 a status token cannot acknowledge a page and an acknowledgement token for one
-page cannot acknowledge another.
+page cannot acknowledge another. Both kinds expire (OOHDESK_ACK_LINK_MAX_AGE,
+OOHDESK_STATUS_LINK_MAX_AGE), and django.core.signing compares signatures in
+constant time.
 """
 
 from django.conf import settings
@@ -64,8 +66,8 @@ def status_token(ticket_ref: str) -> str:
 
 
 def read_status_token(token: str) -> str:
-    """Return the ticket reference; raise signing.BadSignature if the token is not ours."""
-    return signing.loads(token, salt=STATUS_SALT)
+    """Return the ticket reference; raise signing.BadSignature if tampered with or expired."""
+    return signing.loads(token, salt=STATUS_SALT, max_age=settings.OOHDESK_STATUS_LINK_MAX_AGE)
 
 
 def status_path(ticket_ref: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from oohdesk.env import env_bool, env_float, env_int, env_list, env_str, read_raw
+from oohdesk.env import env_bool, env_choice, env_float, env_int, env_list, env_str, read_raw
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("OOHDESK_DATA_DIR", "var")).resolve()
@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "oohdesk.front",
     "oohdesk.configuration",
     "oohdesk.reports",
+    "oohdesk.operations",
+    "oohdesk.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "oohdesk.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "oohdesk.security.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "oohdesk.urls"
@@ -211,6 +215,50 @@ OOHDESK_NTFY_URL = env_str("OOHDESK_NTFY_URL", "https://ntfy.sh").rstrip("/")
 OOHDESK_NTFY_TOKEN = env_str("OOHDESK_NTFY_TOKEN", "")
 
 OOHDESK_WEBHOOK_ALLOWED_NETWORKS = _networks("OOHDESK_WEBHOOK_ALLOWED_NETWORKS")
+OOHDESK_STATUS_LINK_MAX_AGE = env_int("OOHDESK_STATUS_LINK_MAX_AGE", 180 * 24 * 3600, minimum=3600)
+OOHDESK_ENGINE_HEARTBEAT_SECONDS = env_float("OOHDESK_ENGINE_HEARTBEAT_SECONDS", 10, minimum=0.1)
+
+# Health, metrics and the dead man's switch (see docs/operations.md).
+OOHDESK_HEALTH_ENGINE_MAX_AGE = env_float("OOHDESK_HEALTH_ENGINE_MAX_AGE", 30, minimum=0.5)
+OOHDESK_METRICS_TOKEN = env_str("OOHDESK_METRICS_TOKEN", "")
+OOHDESK_DEADMAN_URL = env_str("OOHDESK_DEADMAN_URL", "")
+OOHDESK_DEADMAN_METHOD = env_choice("OOHDESK_DEADMAN_METHOD", "GET", ["GET", "POST"])
+OOHDESK_DEADMAN_TIMEOUT = env_float("OOHDESK_DEADMAN_TIMEOUT", 5, minimum=0.1)
+
+# HTTPS, proxies and headers.
+OOHDESK_HTTPS = env_bool("OOHDESK_HTTPS", False)
+OOHDESK_PROXY_COUNT = env_int("OOHDESK_PROXY_COUNT", 0)
+if OOHDESK_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = OOHDESK_HTTPS
+# Load balancers and Prometheus often probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = OOHDESK_HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("OOHDESK_HSTS_SECONDS", 365 * 24 * 3600) if OOHDESK_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OOHDESK_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("OOHDESK_HSTS_PRELOAD", False)
+# Both bind every site of the parent domain, so they are the operator's choice,
+# not a fault for `check --deploy` to report.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+OOHDESK_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+OOHDESK_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+CSRF_FAILURE_VIEW = "oohdesk.security.views.csrf_failure"
+# The largest request body accepted; a report's longest field is 10,000 characters.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("OOHDESK_MAX_REQUEST_BYTES", 256 * 1024, minimum=16 * 1024)
+
+# Screening public reports (see docs/security.md).
+OOHDESK_RATE_LIMIT_WINDOW_SECONDS = env_int("OOHDESK_RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
+OOHDESK_REPORTS_PER_IP = env_int("OOHDESK_REPORTS_PER_IP", 20)
+OOHDESK_UNVERIFIED_REPORTS_PER_IP = env_int("OOHDESK_UNVERIFIED_REPORTS_PER_IP", 5)
+OOHDESK_REPORTS_PER_ORGANISATION = env_int("OOHDESK_REPORTS_PER_ORGANISATION", 30)
+OOHDESK_CHALLENGE_MAX_NUMBER = env_int("OOHDESK_CHALLENGE_MAX_NUMBER", 50_000, minimum=1)
+OOHDESK_CHALLENGE_MAX_AGE = env_int("OOHDESK_CHALLENGE_MAX_AGE", 12 * 3600, minimum=60)
+OOHDESK_FALLBACK_EMAIL = env_str("OOHDESK_FALLBACK_EMAIL", "")
 
 # Calendar feeds: how many days of past and future shifts each feed lists.
 OOHDESK_CALENDAR_PAST_DAYS = env_int("OOHDESK_CALENDAR_PAST_DAYS", 60, minimum=0)
@@ -259,10 +307,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "oohdesk.operations.logs.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "oohdesk.operations.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_choice("OOHDESK_LOG_FORMAT", "plain", ["plain", "json"]),
+        },
     },
     "loggers": {
         # propagate=False: waitress adds its own root handler, which would print every line twice.

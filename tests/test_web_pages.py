@@ -446,7 +446,7 @@ def test_ack_link_bad_token(client, urgent_page, alice):
         for method in [client.get, client.post]:
             response = method(reverse("page-ack-link", args=[bad]))
             assert response.status_code == 404, bad
-            assert "This link is invalid or has expired" in response.content.decode()
+            assert "This link is no longer valid" in response.content.decode()
             assert urgent_page.ticket.ref not in response.content.decode()
     urgent_page.refresh_from_db()
     assert urgent_page.status == Page.Status.TRIGGERED

@@ -221,7 +221,8 @@ SCHEMAS = {
         "type": "object",
         "description": (
             "Each key names what is wrong: a report field, a query or path parameter, a header "
-            "(authorization, idempotency_key), method, path, or body for the request body as a whole."
+            "(authorization, idempotency_key), method, path, body for the request body as a whole, "
+            "rate_limit for a refused report, or service while the service is briefly unavailable."
         ),
         "required": ["errors"],
         "additionalProperties": False,
@@ -384,7 +385,12 @@ CREATE_TICKET = {
         "400": _error("The body is not a JSON object, or fields are missing or invalid; every field's errors are listed."),
         "413": _error("The request body is larger than the server accepts."),
         "422": _error("The idempotency key was already used for a different report."),
-        "503": _error("No team has been set up yet."),
+        "429": _json(
+            "Errors",
+            "Too many reports from this address or for this organisation recently; nothing was stored.",
+            {"Retry-After": {"schema": {"type": "string"}, "description": "Seconds to wait before sending again."}},
+        ),
+        "503": _error("No team has been set up yet, or the service is briefly unavailable (then with Retry-After)."),
     },
 }
 

@@ -25,6 +25,7 @@ from oohdesk.paging.models import Page
 from oohdesk.rota import health
 from oohdesk.rota.models import Team
 from oohdesk.rota.oncall import Segment, range_problem
+from oohdesk.security.screening import screen_api_report
 from oohdesk.tickets import status
 from oohdesk.tickets.forms import IssueReportForm
 from oohdesk.tickets.intake import IdempotencyConflict, accept_report
@@ -330,6 +331,9 @@ def create_ticket(request):
         errors.update(error.errors)
     if errors:
         raise ApiError(400, errors)
+    screening = screen_api_report(request, form, team, timezone.now(), key)
+    if not screening.accepted:
+        raise ApiError(screening.status, {"rate_limit": [screening.refusal]}, {"Retry-After": str(screening.retry_after)})
 
     try:
         accepted = accept_report(form, team, timezone.now(), Ticket.Source.API, idempotency_key=key)

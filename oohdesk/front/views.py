@@ -9,7 +9,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +21,7 @@ from oohdesk.paging.models import Page
 from oohdesk.rota import health
 from oohdesk.paging.testpages import confirmation_rows
 from oohdesk.rota.models import Member, Team
+from oohdesk.security.access import staff_required
 from oohdesk.tickets import status
 from oohdesk.tickets.models import Ticket
 from oohdesk.zones import format_local, zone_label
@@ -162,7 +162,7 @@ def dashboard_zone(viewer: Member | None) -> ZoneInfo:
     return team.calendar.zone if team else get_zone("Europe/London")
 
 
-@login_required
+@staff_required
 def dashboard(request):
     now = timezone.now()
     viewer = member_of(request.user)
@@ -180,7 +180,7 @@ def dashboard(request):
     return render(request, "front/dashboard.html", context)
 
 
-@login_required
+@staff_required
 def page_detail(request, page_id: int):
     page = get_object_or_404(
         Page.objects.select_related("ticket", "team__calendar", "policy", "acknowledged_by"), id=page_id
@@ -204,7 +204,7 @@ def page_detail(request, page_id: int):
     return render(request, "front/page_detail.html", context)
 
 
-@login_required
+@staff_required
 @require_POST
 def page_ack(request, page_id: int):
     """Acknowledge a page from the dashboard as the signed-in user's Member, then go back."""

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin
 
 from oohdesk.paging.models import (
@@ -14,6 +16,7 @@ from oohdesk.paging.models import (
     ProviderTask,
     TestPage,
 )
+from oohdesk.security.masking import mask_text
 
 
 class EscalationStepInline(admin.TabularInline):
@@ -46,9 +49,24 @@ class PageEventInline(ReadOnlyInline):
     fields = ["at", "kind", "member", "message"]
 
 
-class NotificationAttemptInline(ReadOnlyInline):
+class MaskedDelivery:
+    """Admin columns of the delivery log with contact details masked."""
+
+    @admin.display(description="To")
+    def to(self, attempt: NotificationAttempt) -> str:
+        return attempt.masked_destination
+
+    @admin.display(description="Error")
+    def error_text(self, attempt: NotificationAttempt) -> str:
+        return mask_text(attempt.error)
+
+
+class NotificationAttemptInline(MaskedDelivery, ReadOnlyInline):
     model = NotificationAttempt
-    fields = ["purpose", "channel", "member", "status", "due_at", "sent_at", "tries", "provider_id", "latency_ms", "error"]
+    fields = [
+        "purpose", "channel", "member", "to", "status", "due_at", "sent_at", "tries", "provider_id", "latency_ms", "error_text"
+    ]
+    readonly_fields = ["to", "error_text"]
 
 
 @admin.register(Page)
@@ -69,11 +87,21 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationAttempt)
-class NotificationAttemptAdmin(admin.ModelAdmin):
-    list_display = ["id", "page", "purpose", "channel", "member", "status", "due_at", "sent_at", "tries", "latency_ms"]
+class NotificationAttemptAdmin(MaskedDelivery, admin.ModelAdmin):
+    """The delivery log. Addresses, provider answers and errors are shown masked."""
+
+    list_display = [
+        "id", "page", "purpose", "channel", "member", "to", "status", "due_at", "sent_at", "tries", "latency_ms"
+    ]
     list_filter = ["status", "channel", "purpose"]
     search_fields = ["page__ticket__ref", "member__name", "provider_id"]
     date_hierarchy = "due_at"
+    exclude = ["destination", "provider_response", "error"]
+    readonly_fields = ["to", "provider_answer", "error_text"]
+
+    @admin.display(description="Provider response")
+    def provider_answer(self, attempt: NotificationAttempt) -> str:
+        return mask_text(json.dumps(attempt.provider_response, sort_keys=True))
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -34,7 +34,7 @@ def _page_and_member(token: str) -> tuple[Page | None, Member | None]:
         page_id, member_id = links.read_ack_token(token)
     except signing.BadSignature as error:
         # SignatureExpired subclasses BadSignature. The token itself is not logged.
-        logger.info("acknowledgement link rejected: %s", type(error).__name__)
+        logger.info("acknowledgement link rejected reason=%s", type(error).__name__)
         return None, None
     page = Page.objects.select_related("ticket", "acknowledged_by").filter(id=page_id).first()
     member = Member.objects.filter(id=member_id).first() if member_id else None
@@ -48,10 +48,16 @@ def ack_link(request, token: str):
     Mail scanners fetch links with GET to check them, so a GET must never
     change anything. The link stands for the member it was sent to, so the
     audit trail names them with the channel "link".
+
+    A link opens its page only while the page waits for an acknowledgement,
+    or for the member who acknowledged it, who may go on to defer or resolve
+    the ticket. Any other link to an acknowledged page, like a tampered,
+    expired or unknown one, gets the same neutral 404, so a link reveals
+    nothing about a ticket after it has done its job.
     """
     page, member = _page_and_member(token)
-    if page is None:
-        return render(request, "paging/link_invalid.html", status=404)
+    if page is None or not _link_usable(page, member):
+        return _link_invalid(request)
     result, failure, action = None, None, ""
     if request.method == "POST":
         action = request.POST.get("action", "acknowledge")
@@ -115,6 +121,16 @@ def test_page_confirm(request, token: str):
         result = confirm_test_page(test_page.id, timezone.now(), via="link")
         test_page.refresh_from_db()
     return render(request, "paging/test_page_confirm.html", {"test_page": test_page, "result": result})
+
+
+def _link_usable(page: Page, member: Member | None) -> bool:
+    if page.status == Page.Status.TRIGGERED:
+        return True
+    return member is not None and page.acknowledged_by_id == member.id
+
+
+def _link_invalid(request):
+    return render(request, "paging/link_invalid.html", status=404)
 
 
 def may_see_phone(user, member: Member) -> bool:

@@ -31,6 +31,11 @@ class Ticket(models.Model):
         INTERCOM = "intercom", "Intercom"
         ZENDESK = "zendesk", "Zendesk"
 
+    class SpamCheck(models.TextChoices):
+        NOT_CHECKED = "", "Not checked"
+        PASSED = "passed", "Passed"
+        UNVERIFIED = "unverified", "Unverified: the browser did not solve the spam challenge"
+
     ref = models.CharField(max_length=16, unique=True, default=new_reference)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets")
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
@@ -55,6 +60,13 @@ class Ticket(models.Model):
 
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
+    spam_check = models.CharField(
+        max_length=16,
+        choices=SpamCheck.choices,
+        default=SpamCheck.NOT_CHECKED,
+        blank=True,
+        help_text="The form's proof-of-work spam check; reports from the API are not checked.",
+    )
 
     verified = models.BooleanField(
         default=False, help_text="Whether the reporter's address or email domain belongs to a known customer."

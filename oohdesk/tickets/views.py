@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from oohdesk import links
 from oohdesk.rota.models import Team
+from oohdesk.security.context import report_guard_context
+from oohdesk.security.screening import screen_form_report
 from oohdesk.tickets import misuse, status
 from oohdesk.tickets.forms import IssueReportForm
 from oohdesk.tickets.intake import IdempotencyConflict, accept_report
@@ -47,9 +49,12 @@ def report_team(request, slug: str):
 
 
 def show_report_form(request, team: Team, several_teams: bool, drill: Drill | None = None):
+    screening = None
     if request.method == "POST":
         form = IssueReportForm(request.POST, label_suffix="")
         if form.is_valid():
+            screening = screen_form_report(request, form, team, timezone.now(), _posted_form_key(request))
+        if screening and screening.accepted:
             ticket = _accept(form, team, _posted_form_key(request), drill)
             response = redirect("ticket-confirmation", token=links.status_token(ticket.ref))
             if not drill:
@@ -69,8 +74,12 @@ def show_report_form(request, team: Team, several_teams: bool, drill: Drill | No
         "form_key": form_key,
         "drill": drill,
         "criteria_first": misuse.is_flagged(organisation or "", timezone.now()),
+        **report_guard_context(screening),
     }
-    return render(request, "tickets/report.html", context)
+    response = render(request, "tickets/report.html", context, status=screening.status if screening else 200)
+    if screening and screening.retry_after:
+        response["Retry-After"] = str(screening.retry_after)
+    return response
 
 
 def _initial(request) -> dict:
@@ -112,8 +121,8 @@ def _posted_form_key(request) -> str | None:
 def _ticket_from_token(token: str) -> Ticket | None:
     try:
         ref = links.read_status_token(token)
-    except signing.BadSignature:
-        logger.info("status link rejected: the signature is invalid")
+    except signing.BadSignature as error:
+        logger.info("status link rejected reason=%s", type(error).__name__)
         return None
     return Ticket.objects.select_related("team__calendar", "page").filter(ref=ref).first()
 

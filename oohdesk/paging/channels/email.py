@@ -39,7 +39,9 @@ class EmailChannel(Channel):
         try:
             email.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as error:
-            raise SendError(f"The mail server refused {address}: {error.recipients}", permanent=True) from error
+            # The refusal names the address; only the server's codes are kept, so logs stay free of it.
+            answers = "; ".join(f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values())
+            raise SendError(f"The mail server refused the recipient: {answers}", permanent=True) from error
         except (smtplib.SMTPException, OSError, socket.timeout) as error:
             raise SendError(f"Sending email failed: {error}", permanent=False) from error
         return SendResult(provider_id=message_id, response={"to": address})
