@@ -96,7 +96,7 @@ class NotificationAttemptAdmin(MaskedDelivery, admin.ModelAdmin):
     list_filter = ["status", "channel", "purpose"]
     search_fields = ["page__ticket__ref", "member__name", "provider_id"]
     date_hierarchy = "due_at"
-    exclude = ["destination", "provider_response", "error"]
+    exclude = ["destination", "contact_method", "provider_response", "error"]
     readonly_fields = ["to", "provider_answer", "error_text"]
 
     @admin.display(description="Provider response")

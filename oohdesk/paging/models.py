@@ -1,6 +1,7 @@
 from django.db import models
 
 from oohdesk.rota.models import Member, Team
+from oohdesk.security.masking import mask_destination
 from oohdesk.tickets.models import Ticket
 
 
@@ -338,7 +339,8 @@ class NotificationAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} to {self.destination or self.member}"
+        # Shown in the admin's delivery log, so the address is masked.
+        return f"{self.channel} to {self.member or mask_destination(self.destination)}"
 
     @property
     def masked_destination(self) -> str:
