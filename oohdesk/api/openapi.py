@@ -49,6 +49,8 @@ def _report_schema() -> dict:
         for name, description in REPORT_TEXT_FIELDS.items()
     }
     properties["reporter_email"]["format"] = "email"
+    # At least 7 digits, with only spaces, +, brackets, hyphens and dots between them, as the form checks.
+    properties["reporter_phone"]["pattern"] = r"^[+ ().-]*([0-9][+ ().-]*){7,}$"
     properties["site_down"] = {**YES_NO_ANSWER, "description": f"{SITE_DOWN_QUESTION} No default."}
     properties["affects_half"] = {**YES_NO_ANSWER, "description": f"{AFFECTS_HALF_QUESTION} No default."}
     properties["idempotency_key"] = {
@@ -61,9 +63,11 @@ def _report_schema() -> dict:
         ),
     }
     properties["team"] = {
-        "type": "string",
-        "pattern": "^[-a-zA-Z0-9_]+$",
-        "description": "The slug of the team the report is for. May be left out when the desk has exactly one team.",
+        "type": ["string", "null"],
+        "pattern": "^[-a-zA-Z0-9_]*$",
+        "description": (
+            "The slug of the team the report is for. May be left out, empty or null when the desk has exactly one team."
+        ),
     }
     return {
         "type": "object",
@@ -376,11 +380,14 @@ CREATE_TICKET = {
     ],
     "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("TicketReport")}}},
     "responses": {
-        "201": _json(
-            "Ticket",
-            "The ticket was created.",
-            {"Location": {"schema": {"type": "string"}, "description": "The ticket's URL in this API."}},
-        ),
+        "201": {
+            **_json(
+                "Ticket",
+                "The ticket was created.",
+                {"Location": {"schema": {"type": "string"}, "description": "The ticket's URL in this API."}},
+            ),
+            "links": {"GetTicket": {"operationId": "getTicket", "parameters": {"ref": "$response.body#/ref"}}},
+        },
         "200": _json("Ticket", "A retry with a used Idempotency-Key and the same report: the first ticket."),
         "400": _error("The body is not a JSON object, or fields are missing or invalid; every field's errors are listed."),
         "413": _error("The request body is larger than the server accepts."),
@@ -641,7 +648,8 @@ DOCUMENT = {
             "Report issues, look up tickets, see who is on call, check the rotas, acknowledge pages, and read and "
             "change business calendars. Errors have the "
             "shape {\"errors\": {\"field\": [\"message\"]}}. A method an endpoint does not support gets "
-            "405 and an unknown URL gets 404, both with that shape."
+            "405 and an unknown URL gets 404, both with that shape. Any endpoint may answer 503 with "
+            "Retry-After while the database is briefly unreachable."
         ),
     },
     "servers": [{"url": "/api/v1"}],

@@ -18,13 +18,17 @@ class DemoPhoneChannel(Channel):
     def send(self, attempt, message: Message) -> SendResult:
         from oohdesk.paging.models import DemoPhoneMessage
 
-        shown = DemoPhoneMessage.objects.create(
-            member=attempt.member,
+        # A send retried after an engine died mid-send finds its message already shown,
+        # as a provider that deduplicates by message id would.
+        shown, _created = DemoPhoneMessage.objects.get_or_create(
             attempt=attempt,
-            page=attempt.page,
-            title=message.title,
-            body=message.body,
-            urgent=message.urgent,
-            received_at=timezone.now(),
+            defaults={
+                "member": attempt.member,
+                "page": attempt.page,
+                "title": message.title,
+                "body": message.body,
+                "urgent": message.urgent,
+                "received_at": timezone.now(),
+            },
         )
         return SendResult(provider_id=f"demo-{shown.id}", response={"shown_on": f"demo phone of {attempt.member}"})
