@@ -28,7 +28,7 @@ PUBLIC = {
     "login",
     "logout",
     "admin:login",
-    "admin:logout",  # signs out whoever asks; serves no data
+    "admin:logout",  # signs out the requester and serves no data
     "healthz",
     "metrics",  # guarded by OOHDESK_METRICS_TOKEN when set; see test_operations
     "api-tickets",  # the public report endpoint

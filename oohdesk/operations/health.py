@@ -1,4 +1,4 @@
-"""What /healthz reports: whether the database answers and an engine has beaten recently."""
+"""What /healthz reports: whether the database responds and an engine has beaten recently."""
 
 import logging
 from dataclasses import dataclass

@@ -1,7 +1,7 @@
 """Metrics in the Prometheus text format (version 0.0.4), counted from the database on each scrape.
 
 Every number comes from the database rather than from process memory, so any
-web process answers for the whole desk, however many web and engine processes
+web process reports for the whole desk, however many web and engine processes
 run. Counts of stored rows (tickets, pages) only grow and are exposed as
 counters; counts by a status that changes are gauges.
 """
@@ -74,7 +74,7 @@ def attempt_metrics() -> list[Metric]:
 
 
 def engine_metrics(at: datetime) -> list[Metric]:
-    """How far behind the engines are: the oldest due but unsent notification and the most overdue escalation."""
+    """Measure how far behind the engines are: the oldest due but unsent notification and the most overdue escalation."""
     oldest_due = NotificationAttempt.objects.filter(
         status=NotificationAttempt.Status.PENDING, due_at__lte=at
     ).aggregate(oldest=Min("due_at"))["oldest"]

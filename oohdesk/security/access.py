@@ -1,7 +1,7 @@
 """Who may open the staff pages: a signed-in, active user who is staff or is linked to a team member.
 
 A user account with neither (created by mistake, or a member's link
-removed) can sign in but sees nothing of the desk.
+removed) can sign in but opens no staff page.
 """
 
 import functools
@@ -17,7 +17,7 @@ def is_desk_staff(user) -> bool:
 
 
 def staff_required(view):
-    """Wrap a staff view: send anonymous visitors to sign in, answer 403 to users without a staff role."""
+    """Wrap a staff view: send anonymous visitors to sign in, return 403 to users without a staff role."""
 
     @login_required
     @functools.wraps(view)

@@ -33,7 +33,7 @@ class SecurityHeadersMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """Answer 503 with Retry-After when a view fails because the database cannot be reached.
+    """Return 503 with Retry-After when a view fails because the database cannot be reached.
 
     Django's connection health checks reconnect on the next request, so a
     client that retries (an API client with its Idempotency-Key, a reporter

@@ -27,7 +27,7 @@ class SpentChallenge(models.Model):
 class RejectedReport(models.Model):
     """A report turned away by a rate limit or the spam guard, recorded without the reporter's details.
 
-    The support lead sees these in the admin and in /metrics, so a genuine
+    These are listed in the admin and counted in /metrics, so a genuine
     urgent report that was refused does not go unnoticed.
     """
 

@@ -1,6 +1,6 @@
 """Screening public reports before they are stored: spam-trap field, proof of work and rate limits.
 
-A refused report is always told so, with what to do instead, and recorded as
+The reporter of a refused report is shown why, with what to do instead, and the refusal is recorded as
 a RejectedReport (without the reporter's details) and in the log, so a
 genuine emergency is never dropped silently. A form report whose browser did
 not solve the proof-of-work challenge (JavaScript off, an old browser, a page

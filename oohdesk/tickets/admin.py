@@ -12,7 +12,7 @@ class TicketAdmin(admin.ModelAdmin):
     """
 
     list_display = ["ref", "summary", "organisation", "priority", "status", "team", "received_at", "source"]
-    list_filter = ["priority", "status", "team", "source", "out_of_hours", "verified"]
+    list_filter = ["priority", "status", "team", "source", "out_of_hours", "verified", "spam_check"]
     search_fields = ["ref", "summary", "organisation", "reporter_email", "site"]
     date_hierarchy = "received_at"
     readonly_fields = [field.name for field in Ticket._meta.fields if field.name != "id"]
