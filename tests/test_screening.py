@@ -16,21 +16,12 @@ from oohdesk.security import challenge
 from oohdesk.security.models import RateLimitWindow, RejectedReport, SpentChallenge
 from oohdesk.security.ratelimit import client_ip, hit, window_start
 from oohdesk.tickets.models import Ticket
+from reports import GOOD_REPORT
 
 NOW = utc(2026, 1, 6, 10, 0)
 CHALLENGE_DATA = re.compile(r'data-challenge="([^"]+)"')
 
-REPORT = {
-    "reporter_name": "Dana Customer",
-    "reporter_email": "dana@shop.example",
-    "reporter_phone": "020 7946 0000",
-    "organisation": "Shop Ltd",
-    "site": "https://shop.example",
-    "summary": "Checkout fails with an error",
-    "description": "Every payment attempt shows error 500.",
-    "site_down": "yes",
-    "affects_half": "no",
-}
+REPORT = {**GOOD_REPORT, "site_down": "yes", "affects_half": "no"}
 
 
 def solve(issued: dict) -> str:
