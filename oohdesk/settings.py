@@ -247,7 +247,6 @@ OOHDESK_CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 OOHDESK_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
-CSRF_FAILURE_VIEW = "oohdesk.security.views.csrf_failure"
 # The largest request body accepted; a report's longest field is 10,000 characters.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("OOHDESK_MAX_REQUEST_BYTES", 256 * 1024, minimum=16 * 1024)
 

@@ -84,7 +84,12 @@ def test_json_formatter_traceback_masked():
 def captured_logs():
     """Route the configured console handlers into a buffer, at DEBUG, for one test."""
     buffer = io.StringIO()
-    handlers = {handler for name in ("oohdesk", "django") for handler in logging.getLogger(name).handlers}
+    handlers = {
+        handler
+        for name in ("oohdesk", "django")
+        for handler in logging.getLogger(name).handlers
+        if type(handler) is logging.StreamHandler
+    }
     assert handlers, "LOGGING configures no handler"
     saved = [(handler, handler.stream, handler.level) for handler in handlers]
     oohdesk_logger = logging.getLogger("oohdesk")

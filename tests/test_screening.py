@@ -55,7 +55,7 @@ def test_form_needs_csrf_token(team):
     browser.get("/report/")
     response = browser.post("/report/", REPORT)
     assert response.status_code == 403
-    assert "Your form was not sent" in response.content.decode()
+    assert "Please send the form again" in response.content.decode()
     assert not Ticket.objects.exists()
 
 

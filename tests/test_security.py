@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core import signing
 from django.test import Client, override_settings
 
 from conftest import utc
@@ -223,10 +224,16 @@ def test_ack_token_bound_to_page(team, alice):
     first = report(team, NOW)
     second = report(team, NOW, summary="Another problem")
     token = links.ack_token(first.page.id, alice.id)
+    other = links.ack_token(second.page.id, alice.id)
     assert links.read_ack_token(token) == (first.page.id, alice.id)
-    forged = token.replace(str(first.page.id), str(second.page.id), 1)
-    with pytest.raises(Exception):
+    # The second page's payload under the first page's timestamp and signature.
+    payload, timestamp, signature = token.rsplit(":", 2)
+    forged = f"{other.rsplit(':', 2)[0]}:{timestamp}:{signature}"
+    assert forged != token
+    with pytest.raises(signing.BadSignature):
         links.read_ack_token(forged)
+    with pytest.raises(signing.BadSignature):
+        links.read_status_token(token)
 
 
 def test_status_link_expires(client, team, settings):
