@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.converters import IntConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.regex_helper import normalize
 
@@ -33,6 +34,7 @@ PUBLIC = {
     "metrics",  # guarded by OOHDESK_METRICS_TOKEN when set; see test_operations
     "api-tickets",  # the public report endpoint
     "api-openapi",
+    "calendar-feed",  # reached by the feed's secret key
     "django.views.generic.base.RedirectView",  # / to the report form
     "oohdesk.api.views.not_found",  # JSON 404 for unknown API paths
 }
@@ -53,7 +55,10 @@ def _sample(name: str, samples: dict) -> str:
 
 def _fill(pattern, samples: dict) -> str:
     if isinstance(pattern, RoutePattern):
-        return re.sub(r"<(?:\w+:)?(\w+)>", lambda match: _sample(match.group(1), samples), str(pattern._route))
+        # An id with no sample of its own gets 1: the login and role checks come before any look-up.
+        defaults = {name: 1 for name, converter in pattern.converters.items() if isinstance(converter, IntConverter)}
+        values = {**defaults, **samples}
+        return re.sub(r"<(?:\w+:)?(\w+)>", lambda match: _sample(match.group(1), values), str(pattern._route))
     if isinstance(pattern, RegexPattern):
         template, params = normalize(pattern.regex.pattern)[0]
         return template % {name: _sample(name, samples) for name in params}

@@ -7,7 +7,6 @@ or decline, and only the requester may cancel. Staff see every request.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from oohdesk.rota.forms import SwapForm
 from oohdesk.rota.models import Rota, SwapRequest
 from oohdesk.rota.overrides import RotaError, accept_swap, cancel_swap, decline_swap, describe_swap, request_swap
 from oohdesk.rota.views import actor_name, segment_rows, viewer_of
+from oohdesk.security.access import staff_required
 from oohdesk.zones import zone_label
 
 RECENT_COUNT = 30
@@ -27,7 +27,7 @@ def _rows(swaps, zone):
     return [(swap, describe_swap(swap, zone)) for swap in swaps]
 
 
-@login_required
+@staff_required
 def swap_list(request):
     viewer = viewer_of(request)
     if viewer is None and not request.user.is_staff:
@@ -46,7 +46,7 @@ def swap_list(request):
     return render(request, "rota/swaps.html", context)
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def swap_new(request, rota_id: int):
     viewer = viewer_of(request)
@@ -87,7 +87,7 @@ def _answer(request, swap_id: int, action, allowed) -> SwapRequest | None:
     return swap
 
 
-@login_required
+@staff_required
 @require_POST
 def swap_accept(request, swap_id: int):
     if _answer(request, swap_id, accept_swap, lambda swap: swap.counterpart):
@@ -95,7 +95,7 @@ def swap_accept(request, swap_id: int):
     return redirect("swaps")
 
 
-@login_required
+@staff_required
 @require_POST
 def swap_decline(request, swap_id: int):
     if _answer(request, swap_id, decline_swap, lambda swap: swap.counterpart):
@@ -103,7 +103,7 @@ def swap_decline(request, swap_id: int):
     return redirect("swaps")
 
 
-@login_required
+@staff_required
 @require_POST
 def swap_cancel(request, swap_id: int):
     if _answer(request, swap_id, cancel_swap, lambda swap: swap.requester):

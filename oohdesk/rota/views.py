@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -25,6 +24,7 @@ from oohdesk.rota.changes import change_rota
 from oohdesk.rota.forms import OverrideForm, ZoneForm
 from oohdesk.rota.models import CalendarFeed, Member, Override, Rota, Team
 from oohdesk.rota.overrides import RotaError, add_override, remove_override
+from oohdesk.security.access import staff_required
 from oohdesk.zones import format_local, zone_label
 
 UPCOMING_WEEKS = 8
@@ -80,7 +80,7 @@ def _rota_of(team: Team, which: str) -> Rota:
     return rota
 
 
-@login_required
+@staff_required
 def overview(request):
     now = timezone.now()
     viewer = viewer_of(request)
@@ -114,7 +114,7 @@ def overview(request):
     return render(request, "rota/overview.html", context)
 
 
-@login_required
+@staff_required
 def team_rota(request, slug: str):
     team = _team(slug)
     now = timezone.now()
@@ -159,7 +159,7 @@ def _ends_in_future(form) -> bool:
     return False
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def override_new(request, slug: str, which: str = "primary"):
     require_staff(request)
@@ -181,7 +181,7 @@ def override_new(request, slug: str, which: str = "primary"):
     return render(request, "rota/override_form.html", context)
 
 
-@login_required
+@staff_required
 @require_POST
 def override_remove(request, override_id: int):
     require_staff(request)
@@ -238,7 +238,7 @@ def _ordered_from_post(request, current: list[Member]) -> tuple[list[Member] | N
     return order, ""
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def members_edit(request, slug: str, which: str = "primary"):
     """Change a rota's members and their order, showing what will change and asking to confirm first."""
@@ -293,7 +293,7 @@ def _confirm_members(request, team, rota, which, order, zone, now):
     return render(request, "rota/members_confirm.html", context)
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def backup_edit(request, slug: str):
     """Choose the team's backup: the next member in the rota, or a backup rota of its own."""
@@ -326,7 +326,7 @@ def backup_edit(request, slug: str):
     return render(request, "rota/backup.html", context)
 
 
-@login_required
+@staff_required
 def health_page(request):
     now = timezone.now()
     zone = zone_for(request)
@@ -337,7 +337,7 @@ def health_page(request):
     return render(request, "rota/health.html", {"rows": rows, "zone_name": zone_label(zone)})
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     """Show and change the viewer's own settings: their time zone and their calendar feed."""
@@ -360,7 +360,7 @@ def profile(request):
     return render(request, "rota/profile.html", context)
 
 
-@login_required
+@staff_required
 @require_POST
 def team_feed_reset(request, slug: str):
     """Create the team's feed, or give it a new key so the old address stops working."""
