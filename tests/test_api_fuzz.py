@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from processes import Desk, fresh_database
@@ -60,3 +61,16 @@ def test_api_conforms_to_openapi(desk, tmp_path):
     assert "API Operations" in result.stdout
     assert re.search(r"\b[1-9]\d* generated", result.stdout), result.stdout[-2000:]
     assert "Internal Server Error" not in desk.log("web")
+
+
+def test_oversized_bodies_refused(desk):
+    desk.start_web()
+    headers = {"Content-Type": "application/json"}
+    just_over = httpx.post(f"{desk.base_url}/api/v1/tickets", content=b"x" * (256 * 1024 + 1), headers=headers, timeout=30)
+    assert just_over.status_code == 413
+    assert "larger than" in just_over.json()["errors"]["body"][0]
+
+    huge = httpx.post(f"{desk.base_url}/api/v1/tickets", content=b"x" * (4 * 1024 * 1024), headers=headers, timeout=30)
+    assert huge.status_code == 413
+    assert "Request Entity Too Large" in huge.text  # waitress's answer: Django never saw the body
+    assert httpx.get(f"{desk.base_url}/report/", timeout=10).status_code == 200

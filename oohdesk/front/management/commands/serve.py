@@ -33,7 +33,16 @@ class Command(BaseCommand):
         engine = None if options["no_engine"] else self._start_engine()
         self._welcome(password, engine is not None)
         try:
-            serve(self._application(), host=host, port=port, threads=options["threads"], ident="oohdesk")
+            serve(
+                self._application(),
+                host=host,
+                port=port,
+                threads=options["threads"],
+                ident="oohdesk",
+                # Waitress buffers a whole body before Django sees it, so it refuses one well over
+                # Django's limit itself; a body just over that limit still gets Django's own answer.
+                max_request_body_size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024,
+            )
         finally:
             if engine:
                 engine.stop()
