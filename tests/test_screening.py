@@ -157,7 +157,7 @@ def test_rate_limit_per_ip(client, team, easy, settings, caplog):
     text = refused.content.decode()
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= settings.OOHDESK_RATE_LIMIT_WINDOW_SECONDS
-    assert "too many reports have come from your network" in text
+    assert "Too many reports have come from your network recently" in text
     assert "emergency@agency.example" in text
     assert "Problem 3" in text
     assert Ticket.objects.count() == 2
@@ -180,7 +180,7 @@ def test_rate_limit_per_organisation(team, settings):
     assert send(first, organisation="Shop  Ltd").status_code == 302
     refused = send(second, organisation="SHOP LTD", summary="Same shop")
     assert refused.status_code == 429
-    assert "too many reports have been sent for your organisation" in refused.content.decode()
+    assert "Too many reports have been sent for your organisation" in refused.content.decode()
     assert send(second, organisation="Other Ltd").status_code == 302
 
 
@@ -205,7 +205,7 @@ def test_api_rate_limited(client, team, settings):
     refused = client.post("/api/v1/tickets", {**body, "summary": "Again"}, content_type="application/json")
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
-    assert "too many reports" in refused.json()["errors"]["rate_limit"][0]
+    assert "Too many reports" in refused.json()["errors"]["rate_limit"][0]
     assert RejectedReport.objects.get().source == "api"
     assert Ticket.objects.get().spam_check == Ticket.SpamCheck.NOT_CHECKED
 

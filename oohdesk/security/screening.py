@@ -130,15 +130,15 @@ def rate_limit_message(reason: str, retry_after: int) -> str:
     minutes = max(math.ceil(retry_after / 60), 1)
     wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
     what = {
-        Reason.RATE_LIMIT_IP: "too many reports have come from your network",
-        Reason.RATE_LIMIT_UNVERIFIED: "too many reports have come from your network without passing our automatic spam check",
-        Reason.RATE_LIMIT_ORGANISATION: "too many reports have been sent for your organisation",
+        Reason.RATE_LIMIT_IP: "Too many reports have come from your network",
+        Reason.RATE_LIMIT_UNVERIFIED: "Too many reports have come from your network without passing our automatic spam check",
+        Reason.RATE_LIMIT_ORGANISATION: "Too many reports have been sent for your organisation",
     }[reason]
-    return f"Your report has not been sent, because {what} recently. Send it again in {wait}. {fallback_sentence()}"
+    return f"{what} recently, so this report has not been sent. Send it again in {wait}. {fallback_sentence()}"
 
 
 def honeypot_message() -> str:
     return (
-        "Your report has not been sent, because a hidden field that only automated tools fill in was filled in. "
+        "A hidden field that only automated tools fill in was filled in, so this report has not been sent. "
         f"Send the report again. {fallback_sentence()}"
     )
