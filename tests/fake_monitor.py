@@ -18,10 +18,13 @@ class FakeMonitor:
                 if monitor.hang_seconds:
                     time.sleep(monitor.hang_seconds)
                 monitor.requests.append((self.command, self.path, body))
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"OK")
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                except BrokenPipeError:
+                    pass  # the client timed out while the monitor hung
 
             do_GET = do_POST = do_HEAD = _record
 

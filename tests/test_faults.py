@@ -77,7 +77,7 @@ from oohdesk.paging.models import NotificationAttempt, Page
 attempts = [
     {"id": a.id, "ref": a.page.ticket.ref, "to": a.member.email, "channel": a.channel, "purpose": a.purpose,
      "status": a.status, "step": a.step_index, "demo_shown": hasattr(a, "demo_phone_message")}
-    for a in NotificationAttempt.objects.select_related("page__ticket", "member")
+    for a in NotificationAttempt.objects.filter(page__isnull=False).select_related("page__ticket", "member")
 ]
 pages = {
     p.ticket.ref: {"status": p.status, "admins_alerted": p.admins_alerted_at is not None,
@@ -179,7 +179,11 @@ def wait_until_settled(desk: Desk, pages: int, timeout: float) -> None:
             samples = scrape(desk)
         except httpx.TransportError:
             samples = {}
-        unsent = sum(value for name, value in samples.items() if 'status="pending"' in name or 'status="sending"' in name)
+        # Notices (such as rota handovers) wait for working hours, so only pages and admin alerts count.
+        unsent = sum(
+            value for name, value in samples.items()
+            if ('status="pending"' in name or 'status="sending"' in name) and 'purpose="notice"' not in name
+        )
         admin_sent = sum(
             value for name, value in samples.items()
             if name.startswith("oohdesk_notification_attempts") and 'purpose="admin_alert"' in name and 'status="sent"' in name
