@@ -35,6 +35,9 @@ PUBLIC = {
     "api-tickets",  # the public report endpoint
     "api-openapi",
     "calendar-feed",  # reached by the feed's secret key
+    "intake-intercom",  # signed webhooks
+    "intake-zendesk",
+    "drill-report",  # signed drill link
     "django.views.generic.base.RedirectView",  # / to the report form
     "oohdesk.api.views.not_found",  # JSON 404 for unknown API paths
 }

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from calendars import make_calendar, uk
 from oohdesk.hours.models import Closure, OneOffOpening
+from oohdesk.rota.models import Member
 
 # Friday 4 December 2026, 19:00 UK time.
 FRIDAY_EVENING = uk("2026-12-04T19:00")
@@ -28,6 +29,7 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def member_client(client, django_user_model):
     user = django_user_model.objects.create_user("dana")
+    Member.objects.create(name="Dana", email="dana@agency.example", user=user)
     client.force_login(user)
     return client
 

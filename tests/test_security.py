@@ -189,17 +189,20 @@ def test_plain_comparison_found():
 # Signed links
 
 
-def test_ack_link_reuse_neutral(client, team, alice):
+def test_ack_link_reuse_neutral(client, team, alice, bob):
     ticket = report(team, NOW)
-    path = f"/ack/{links.ack_token(ticket.page.id, alice.id)}/"
-    assert client.post(path).status_code == 200
+    alice_path = f"/ack/{links.ack_token(ticket.page.id, alice.id)}/"
+    bob_path = f"/ack/{links.ack_token(ticket.page.id, bob.id)}/"
+    assert client.post(alice_path).status_code == 200
     invalid = client.get("/ack/nonsense/")
 
     for method in (client.get, client.post):
-        reused = method(path)
+        reused = method(bob_path)
         assert reused.status_code == invalid.status_code == 404
         assert reused.content == invalid.content
     assert ticket.page.events.filter(kind="ack_ignored").count() == 0
+    # The acknowledger's own link stays open, to defer or resolve the ticket.
+    assert client.get(alice_path).status_code == 200
 
 
 def test_ack_link_after_other_ack_neutral(client, team, alice, bob):
@@ -222,7 +225,7 @@ def test_ack_link_for_deleted_ticket_neutral(client, team, alice):
 
 def test_ack_token_bound_to_page(team, alice):
     first = report(team, NOW)
-    second = report(team, NOW, summary="Another problem")
+    second = report(team, NOW, summary="Another problem", organisation="Other Ltd", site="https://other.example")
     token = links.ack_token(first.page.id, alice.id)
     other = links.ack_token(second.page.id, alice.id)
     assert links.read_ack_token(token) == (first.page.id, alice.id)

@@ -3,13 +3,13 @@
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from oohdesk import links
 from oohdesk.front.views import member_of, short_time, step_text
+from oohdesk.security.access import staff_required
 from oohdesk.tickets import status
 from oohdesk.tickets.models import Ticket
 from oohdesk.tickets.action_forms import panel_context, perform
@@ -52,7 +52,7 @@ def _load(ref: str) -> Ticket:
     return get_object_or_404(Ticket.objects.select_related(*related), ref=ref.upper())
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def ticket_detail(request, ref: str):
     """Show a ticket; on POST carry out one action as the signed-in user from the dashboard."""

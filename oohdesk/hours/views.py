@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from oohdesk.hours.closures import Source
 from oohdesk.hours.forms import ClosureForm, OneOffOpeningForm
 from oohdesk.hours.models import WEEKDAYS, BusinessCalendar, Closure
 from oohdesk.hours.report import HoursReport, report_hours
+from oohdesk.security.access import staff_required
 from oohdesk.zones import format_local, parse_instant
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class Check:
     errors: tuple[str, ...] = ()
 
 
-@login_required
+@staff_required
 def calendar_list(request):
     now = timezone.now()
     rows = []
@@ -67,7 +67,7 @@ def calendar_list(request):
     return render(request, "hours/calendar_list.html", {"rows": rows})
 
 
-@login_required
+@staff_required
 def calendar_detail(request, slug: str):
     calendar = get_object_or_404(BusinessCalendar, slug=slug)
     return _render_detail(request, calendar, ClosureForm(prefix="closure"), _opening_form(calendar))
@@ -147,7 +147,7 @@ def _require_staff(request) -> None:
         raise PermissionDenied("Only staff can change working hours.")
 
 
-@login_required
+@staff_required
 @require_POST
 def add_closure(request, slug: str):
     _require_staff(request)
@@ -156,13 +156,13 @@ def add_closure(request, slug: str):
     return _add(request, calendar, form, _opening_form(calendar), "closure")
 
 
-@login_required
+@staff_required
 @require_POST
 def remove_closure(request, slug: str, closure_id: int):
     return _remove(request, slug, "closures", closure_id, "closure")
 
 
-@login_required
+@staff_required
 @require_POST
 def add_opening(request, slug: str):
     _require_staff(request)
@@ -183,7 +183,7 @@ def _add(request, calendar: BusinessCalendar, closure_form, opening_form, noun: 
     return redirect("hours-calendar", slug=calendar.slug)
 
 
-@login_required
+@staff_required
 @require_POST
 def remove_opening(request, slug: str, opening_id: int):
     return _remove(request, slug, "one_off_openings", opening_id, "one-off opening")

@@ -26,7 +26,7 @@ def ticket_metrics() -> list[Metric]:
     for row in rows:
         tickets.add(row["count"], priority=row["priority"], source=row["source"])
     unverified = Metric(
-        "oohdesk_tickets_unverified_total", "counter", "Form reports accepted without a solved spam challenge."
+        "oohdesk_tickets_challenge_unsolved_total", "counter", "Form reports accepted without a solved spam challenge."
     )
     unverified.add(Ticket.objects.filter(spam_check=Ticket.SpamCheck.UNVERIFIED).count())
     return [tickets, unverified]

@@ -3,7 +3,6 @@
 import csv
 from datetime import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from oohdesk.reports.figures import Period, Wellbeing, wellbeing
 from oohdesk.reports.forms import ReportForm, default_data
 from oohdesk.reports.organisations import organisation_rows
 from oohdesk.rota.models import Team
+from oohdesk.security.access import staff_required
 from oohdesk.zones import get_zone, zone_label
 
 CSV_SECTIONS = ("weeks", "people", "people-weeks", "organisations", "fairness")
@@ -68,7 +68,7 @@ def _night_out(tally) -> int:
     return min(tally.night, tally.out_of_hours)
 
 
-@login_required
+@staff_required
 @require_safe
 def wellbeing_report(request):
     if not request.user.is_staff:
@@ -99,7 +99,7 @@ def wellbeing_report(request):
     return render(request, "reports/wellbeing.html", context, status=200 if form.is_valid() else 400)
 
 
-@login_required
+@staff_required
 @require_safe
 def wellbeing_csv(request, section: str):
     if section not in CSV_SECTIONS:

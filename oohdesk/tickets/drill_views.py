@@ -3,7 +3,6 @@
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from oohdesk import links
 from oohdesk.rota.models import Team
+from oohdesk.security.access import staff_required
 from oohdesk.tickets.drills import DrillForm, start_drill
 from oohdesk.tickets.models import Drill
 from oohdesk.tickets.views import show_report_form
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 RECENT_DRILLS = 20
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def drills(request):
     """List recent drills and start a new one."""

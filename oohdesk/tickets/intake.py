@@ -97,6 +97,8 @@ def _new_ticket(form, team: Team, at: datetime, source: str, decision: Decision)
     site_down, affects_half = form.answers()
     # A fresh instance each pass: one whose insert failed must not be saved again.
     ticket = Ticket(**{name: form.cleaned_data[name] for name in form._meta.fields})
+    # The public form's screening records its spam check on the form's own instance.
+    ticket.spam_check = form.instance.spam_check
     ticket.team = team
     ticket.source = source
     ticket.site_down = site_down
