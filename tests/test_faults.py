@@ -93,8 +93,9 @@ def report_body(number: int) -> dict:
         "reporter_name": "Dana Customer",
         "reporter_email": "dana@shop.example",
         "reporter_phone": "020 7946 0000",
-        "organisation": "Shop Ltd",
-        "site": "https://shop.example",
+        # A site and organisation of its own, so no report is filed as a duplicate of another.
+        "organisation": f"Shop {number} Ltd",
+        "site": f"https://shop{number}.example",
         "summary": f"Fault run report {number}",
         "description": "Checkout fails.",
         "site_down": True,
@@ -120,6 +121,9 @@ def make_desk(tmp_path: Path, database_url: str | None, smtp: FakeSmtp, **env) -
             "OOHDESK_ENGINE_WORKERS": str(WORKERS),
             "OOHDESK_REPORTS_PER_IP": "0",
             "OOHDESK_REPORTS_PER_ORGANISATION": "0",
+            # The reporters are not known customer contacts; every one of their reports must page.
+            "OOHDESK_UNVERIFIED_PAGES_PER_ADDRESS": "100000",
+            "OOHDESK_UNVERIFIED_PAGES_PER_ORGANISATION": "100000",
             **env,
         },
     )

@@ -54,7 +54,7 @@ def _report_schema() -> dict:
     properties["site_down"] = {**YES_NO_ANSWER, "description": f"{SITE_DOWN_QUESTION} No default."}
     properties["affects_half"] = {**YES_NO_ANSWER, "description": f"{AFFECTS_HALF_QUESTION} No default."}
     properties["idempotency_key"] = {
-        "type": "string",
+        "type": ["string", "null"],
         "minLength": 1,
         "maxLength": _max_length("idempotency_key"),
         "description": (
@@ -189,7 +189,10 @@ CALENDAR_SCHEMAS = {
         "properties": {
             "name": {"type": "string", "minLength": 1, "maxLength": 100},
             "first_day": DATE,
-            "last_day": {**DATE, "description": "Inclusive; the first day when left out."},
+            "last_day": {
+                "oneOf": [DATE, {"enum": ["", None]}],
+                "description": "Inclusive; the first day when left out, empty or null.",
+            },
         },
     },
     "OneOffOpening": _closed_object(
@@ -515,8 +518,8 @@ RANGE = [
         "name": "from",
         "in": "query",
         "required": False,
-        "schema": {"type": "string", "format": "date"},
-        "description": "The first date, YYYY-MM-DD; today in the calendar's zone if left out.",
+        "schema": {"oneOf": [{"type": "string", "format": "date"}, {"enum": [""]}]},
+        "description": "The first date, YYYY-MM-DD; today in the calendar's zone if left out or empty.",
     },
     {
         "name": "days",

@@ -25,6 +25,7 @@ urlpatterns = [
         name="api-calendar-one-off-opening",
     ),
     path("openapi.json", views.openapi_document, name="api-openapi"),
-    # Anything else under /api/v1/ gets a JSON 404 rather than the HTML page.
-    re_path(r"^(?P<path>.*)$", csrf_exempt(views.not_found)),
+    # Anything else under /api/v1/ gets a JSON 404 rather than the HTML page; [\s\S]
+    # also matches a path with an encoded newline, which . would not.
+    re_path(r"^(?P<path>[\s\S]*)$", csrf_exempt(views.not_found)),
 ]
