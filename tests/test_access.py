@@ -26,6 +26,9 @@ PUBLIC = {
     "ticket-confirmation",  # signed link
     "ticket-status",  # signed link
     "page-ack-link",  # signed link
+    "ack-action",  # signed per notification, posted by a button inside it
+    "test-page-confirm",  # signed link
+    "pushover-callback",  # signed callback from Pushover
     "login",
     "logout",
     "admin:login",

@@ -19,6 +19,7 @@ from oohdesk.paging.models import ContactMethod
 from oohdesk.paging.testpages import NoUsableMethod, confirm_test_page, last_confirmed, send_test_page
 from oohdesk.paging.verification import VerificationError, check_code, send_code
 from oohdesk.rota.models import Member
+from oohdesk.security.access import staff_required
 from oohdesk.tickets.action_forms import panel_context, perform
 from oohdesk.tickets.actions import ActionError, Actor
 from oohdesk.zones import format_local, zone_label
@@ -191,7 +192,7 @@ def _acknowledge_from_phone(request, member: Member):
     return redirect("demo-phone", member_id=member.id)
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact_methods(request):
     """The signed-in member's contact methods: verify each with a code, and send a test page."""
