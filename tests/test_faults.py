@@ -116,7 +116,11 @@ def make_desk(tmp_path: Path, database_url: str | None, smtp: FakeSmtp, **env) -
         {
             "OOHDESK_EMAIL_HOST": "127.0.0.1",
             "OOHDESK_EMAIL_PORT": str(smtp.port),
+            # A short lease, so a send cut off by a kill is retried within seconds; the
+            # lease must exceed twice the send timeouts, so those are short too.
             "OOHDESK_ENGINE_LEASE_SECONDS": "5",
+            "OOHDESK_PROVIDER_TIMEOUT_SECONDS": "2",
+            "OOHDESK_EMAIL_TIMEOUT": "2",
             "OOHDESK_SEND_RETRY_SECONDS": "1",
             "OOHDESK_ENGINE_WORKERS": str(WORKERS),
             "OOHDESK_REPORTS_PER_IP": "0",
