@@ -243,7 +243,8 @@ def escalate_due_pages(at: datetime, limit: int = 100) -> int:
     return len(pages)
 
 
-# How the routes through a provider read in a timeline, names and acronyms kept as written.
+# Timeline wording of the provider acknowledgement routes, with product names kept as written.
+# The audit trail names the same routes in tickets.audit.CHANNEL_LABELS, without the article.
 PROVIDER_ROUTE_LABELS = {
     "pushover": "Pushover",
     "pushover_receipt": "the Pushover receipt",

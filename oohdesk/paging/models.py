@@ -6,7 +6,7 @@ from oohdesk.tickets.models import Ticket
 
 
 class EscalationPolicy(models.Model):
-    """Who is notified, in which order, and how long each step waits for an acknowledgement."""
+    """The order of escalation steps and the acknowledgement timeout each step waits, per priority."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)

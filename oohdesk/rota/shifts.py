@@ -2,8 +2,8 @@
 
 A shift runs from one handover to the next. Handovers are found by calendar
 date in the rota's zone, never by adding multiples of 168 hours to a UTC
-start, so a Monday 09:00 handover stays at 09:00 local time through both
-clock changes (and the weeks that contain one are 167 or 169 hours long).
+start. So a Monday 09:00 handover stays at 09:00 local time through both
+clock changes, and a week that contains one is 167 or 169 hours long.
 
 A rota is a sequence of epochs. The first starts at the first handover; each
 change to the members or the handover settings starts a new one at the moment
