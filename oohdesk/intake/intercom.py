@@ -25,6 +25,7 @@ from django.conf import settings
 from oohdesk.intake.models import Source
 from oohdesk.intake.reports import HelpdeskReport, plain_text, read_answer, text
 from oohdesk.paging.channels import SendError, SendResult
+from oohdesk.paging.channels.http import tls_context
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ def fetch_contact(contact_id: str) -> dict:
         return {}
     try:
         response = httpx.get(
-            _url(f"contacts/{contact_id}"), headers=_headers(), timeout=settings.OOHDESK_INTERCOM_TIMEOUT_SECONDS
+            _url(f"contacts/{contact_id}"), headers=_headers(), timeout=settings.OOHDESK_INTERCOM_TIMEOUT_SECONDS,
+            verify=tls_context(),
         )
         response.raise_for_status()
         contact = response.json()
@@ -77,7 +79,8 @@ def post_reply(thread: str, message_type: str, body: str) -> SendResult:
     payload = {"message_type": message_type, "type": "admin", "admin_id": settings.OOHDESK_INTERCOM_ADMIN_ID, "body": body}
     try:
         response = httpx.post(
-            _url(f"{thread}/reply"), json=payload, headers=_headers(), timeout=settings.OOHDESK_INTERCOM_TIMEOUT_SECONDS
+            _url(f"{thread}/reply"), json=payload, headers=_headers(), timeout=settings.OOHDESK_INTERCOM_TIMEOUT_SECONDS,
+            verify=tls_context(),
         )
     except httpx.HTTPError as error:
         raise SendError(f"Calling Intercom failed: {error}", permanent=False) from error

@@ -11,6 +11,8 @@ import threading
 import httpx
 from django.conf import settings
 
+from oohdesk.paging.channels.http import tls_context
+
 logger = logging.getLogger(__name__)
 
 
@@ -48,7 +50,7 @@ class DeadMansSwitch:
         # The URL is not logged: monitors such as Healthchecks.io put the check's secret in it.
         body = f"oohdesk engine {self.engine_name} is running\n" if self.method == "POST" else None
         try:
-            response = httpx.request(self.method, self.url, content=body, timeout=self.timeout)
+            response = httpx.request(self.method, self.url, content=body, timeout=self.timeout, verify=tls_context())
         except httpx.HTTPError as error:
             logger.warning("dead man's switch ping failed engine=%s error=%s", self.engine_name, type(error).__name__)
             return

@@ -32,13 +32,17 @@ logger = logging.getLogger(__name__)
 
 from oohdesk.paging.releases import release_held_tickets
 from oohdesk.paging.targets import remind_overdue_tickets
-from oohdesk.paging.wakeup import wake, work_waiting
+from oohdesk.paging.wakeup import listen_for_work, wake, work_waiting
 
 # wake and work_waiting stay importable from here, where callers found them first.
 __all__ = ["Engine", "register_worker", "run_once", "wake", "work_waiting"]
 
 # Handover notices are due at whole minutes at most, so looking once a minute is enough.
 HANDOVER_CHECK_EVERY = timedelta(seconds=60)
+# Held tickets wait for working hours and reminders for response targets, both
+# minutes away, so checking them every few seconds rather than on every
+# wake-up saves each loop two queries without making either noticeably late.
+HOUSEKEEPING_EVERY = timedelta(seconds=5)
 # Prefix of the in-flight counts kept per notification channel.
 CHANNEL = "channel:"
 # Heartbeat rows of engines that stopped this long ago are deleted.
@@ -83,6 +87,7 @@ class Engine:
         self.stopping = threading.Event()
         self._in_flight: dict[str, int] = {}
         self._last_handover_check = None
+        self._last_housekeeping = None
         self._lock = threading.Lock()
         self._last_heartbeat = None
         self.heartbeat_every = timedelta(seconds=settings.OOHDESK_ENGINE_HEARTBEAT_SECONDS)
@@ -99,6 +104,8 @@ class Engine:
         """
         logger.info("engine started name=%s workers=%s", self.name, self.workers)
         threads = self.workers + sum(worker.concurrency for worker in WORKERS)
+        if connections["default"].vendor == "postgresql":
+            threading.Thread(target=listen_for_work, args=(self.stopping,), name="oohdesk-wakeup", daemon=True).start()
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="oohdesk-send") as pool:
             while not self.stopping.is_set():
                 try:
@@ -151,8 +158,7 @@ class Engine:
     def tick(self, pool: ThreadPoolExecutor) -> None:
         now = timezone.now()
         escalate_due_pages(now)
-        release_held_tickets(now)
-        remind_overdue_tickets(now)
+        self._housekeeping(now)
         with self._lock:
             busy = {kind.removeprefix(CHANNEL): count for kind, count in self._in_flight.items() if kind.startswith(CHANNEL)}
         claimed = claim_due(now, self._free("attempt", self.workers), busy, settings.OOHDESK_ENGINE_CHANNEL_WORKERS)
@@ -163,6 +169,13 @@ class Engine:
                 self._submit(pool, worker.name, worker.run, item_id)
         self._handovers(now)
         self._beat(now)
+
+    def _housekeeping(self, now) -> None:
+        if self._last_housekeeping and now - self._last_housekeeping < HOUSEKEEPING_EVERY:
+            return
+        self._last_housekeeping = now
+        release_held_tickets(now)
+        remind_overdue_tickets(now)
 
     def _handovers(self, now) -> None:
         if self._last_handover_check and now - self._last_handover_check < HANDOVER_CHECK_EVERY:

@@ -1,13 +1,62 @@
 """The signal that new paging work is waiting, kept apart from the engine so that any module can send it.
 
-The web process sets it when it commits new work, so an engine in the same
-process (``oohdesk serve``) starts at once instead of at its next poll.
+The web process calls ``wake`` once it commits new work. An engine in the same
+process (``oohdesk serve``) sees the event at once. On PostgreSQL, ``wake``
+also sends a NOTIFY, and every engine process listens for it on a connection
+of its own, so a separate ``oohdesk engine`` starts at once too instead of at
+its next poll. Polling stays as the fallback whenever a notification is lost.
 """
 
+import logging
 import threading
 
+from django import db
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
 work_waiting = threading.Event()
+
+NOTIFY_CHANNEL = "oohdesk_work"
+# How long one wait for notifications lasts before the listener checks whether to stop.
+LISTEN_WAIT_SECONDS = 1.0
+MAX_RECONNECT_PAUSE_SECONDS = 5.0
 
 
 def wake() -> None:
     work_waiting.set()
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+    except db.Error as error:
+        # Engines in other processes find the work at their next poll instead.
+        logger.warning("engine wake-up notification not sent error=%s", type(error).__name__)
+
+
+def listen_for_work(stopping: threading.Event) -> None:
+    """Set ``work_waiting`` whenever another process sends a wake-up, until ``stopping`` is set; PostgreSQL only.
+
+    The listener holds its own connection outside Django's, because Django's
+    connections belong to one thread each. A lost connection is opened again,
+    waiting longer each time up to MAX_RECONNECT_PAUSE_SECONDS.
+    """
+    import psycopg
+
+    params = connections["default"].get_connection_params()
+    failures = 0
+    while not stopping.is_set():
+        try:
+            with psycopg.connect(**params, autocommit=True) as listener:
+                listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                failures = 0
+                while not stopping.is_set():
+                    for _notification in listener.notifies(timeout=LISTEN_WAIT_SECONDS):
+                        work_waiting.set()
+        except psycopg.Error as error:
+            failures += 1
+            if failures == 1:
+                logger.warning("engine wake-up listener lost its connection; polling meanwhile error=%s", type(error).__name__)
+            stopping.wait(min(0.5 * 2 ** min(failures, 10), MAX_RECONNECT_PAUSE_SECONDS))

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, parse_qsl, urlsplit
@@ -18,6 +19,9 @@ class Recorded:
     headers: dict
     body: bytes
     form: list[tuple[str, str]] = field(default_factory=list)
+    # When the request arrived, on the monotonic clock and the wall clock, for benchmarks.
+    arrived_at: float = field(default_factory=time.monotonic)
+    arrived_wall: float = field(default_factory=time.time)
 
     @property
     def fields(self) -> dict:
@@ -91,6 +95,7 @@ class FakeServer:
 def _handler_for(fake: FakeServer):
     class Handler(BaseHTTPRequestHandler):
         def _serve(self):
+            arrived_at, arrived_wall = time.monotonic(), time.time()
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
@@ -104,6 +109,8 @@ def _handler_for(fake: FakeServer):
                 headers={key.lower(): value for key, value in self.headers.items()},
                 body=body,
                 form=form,
+                arrived_at=arrived_at,
+                arrived_wall=arrived_wall,
             )
             reply = fake.handle(request)
             payload = reply.body if isinstance(reply.body, (str, bytes)) else json.dumps(reply.body)
