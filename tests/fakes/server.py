@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, parse_qsl, urlsplit
@@ -18,6 +19,9 @@ class Recorded:
     headers: dict
     body: bytes
     form: list[tuple[str, str]] = field(default_factory=list)
+    # Arrival time, by time.monotonic() for intervals and by time.time() for comparing with times the product stores.
+    arrived_at: float = field(default_factory=time.monotonic)
+    arrived_wall: float = field(default_factory=time.time)
 
     @property
     def fields(self) -> dict:
