@@ -10,6 +10,7 @@ from django.utils import timezone
 from conftest import make_member, utc
 from fakes.fixtures import add_method, ntfy, only_method, pushover, pushover_user, twilio  # noqa: F401
 from fakes.server import Reply
+from oohdesk.paging.dispatch import claim_due_attempts, send_attempt
 from oohdesk.paging.engine import Engine, run_once
 from oohdesk.paging.escalation import acknowledge
 from oohdesk.paging.models import NotificationAttempt, Page, PageEvent
@@ -57,6 +58,26 @@ def test_timeout_after_request_not_resent(db, team, alice, pushover, ntfy, setti
     run_once(NIGHT + timedelta(hours=1))
     assert len([request for request in pushover.requests if request.path == "/1/messages.json"]) == 1
     assert "not sent again" in timeline(ticket.page)
+
+
+def test_slow_failure_not_backdated(db, team, pushover, settings):
+    settings.OOHDESK_PROVIDER_TIMEOUT_SECONDS = 0.5
+    # The rota changes weekly and this test runs on the real clock, so page whoever is on call now.
+    only_method(team.on_call_at(timezone.now()), "pushover", pushover_user(pushover))
+    ticket = report(team, timezone.now())
+    pushover.hang = True
+    [attempt_id] = claim_due_attempts(timezone.now(), limit=10)
+    started = timezone.now()
+    send_attempt(attempt_id)
+    pushover.release.set()
+    timed_out = started + timedelta(seconds=0.5)
+    page = Page.objects.get(ticket=ticket)
+    failure = page.events.get(kind=PageEvent.Kind.NOTIFY_FAILED, message__contains="outcome unknown")
+    assert failure.at >= timed_out
+    # The next step starts when the send failed, and waits its whole timeout from then.
+    assert page.step_index == 1
+    assert page.events.get(kind=PageEvent.Kind.STEP_STARTED, message__startswith="Step 2").at >= timed_out
+    assert page.step_due_at >= timed_out + timedelta(minutes=5)
 
 
 def test_member_without_working_method_skipped(db, team, alice, bob, charlie, pushover):

@@ -131,9 +131,11 @@ def build_message(attempt: NotificationAttempt) -> Message:
 def send_attempt(attempt_id: int, at: datetime | None = None) -> None:
     """Send one claimed attempt and record the outcome. A provider failure is recorded, not raised.
 
-    ``at`` is the time recorded for the outcome (now by default), so tests can pass their own clock.
+    ``at`` is the time recorded for the outcome, so tests can pass their own
+    clock. By default it is the moment the provider responded or the send
+    failed, not when the send began. A send that timed out after 10 s must not
+    start the next step 10 s in the past, which would cut that step's timeout short.
     """
-    at = at or timezone.now()
     attempt = NotificationAttempt.objects.select_related(
         "page__ticket", "member", "test_page", "contact_method", "announcement_channel"
     ).get(id=attempt_id)
@@ -147,8 +149,9 @@ def send_attempt(attempt_id: int, at: datetime | None = None) -> None:
         _give_reply_code(attempt)
         result = channel.send(attempt, build_message(attempt))
     except SendError as error:
-        _record_failure(attempt, error, at, latency_ms=_elapsed_ms(started))
+        _record_failure(attempt, error, at or timezone.now(), latency_ms=_elapsed_ms(started))
         return
+    at = at or timezone.now()
     _finish(
         attempt,
         status=Status.SENT,

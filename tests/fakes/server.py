@@ -19,7 +19,7 @@ class Recorded:
     headers: dict
     body: bytes
     form: list[tuple[str, str]] = field(default_factory=list)
-    # When the request arrived, on the monotonic clock and the wall clock, for benchmarks.
+    # Arrival time, by time.monotonic() for intervals and by time.time() for comparing with times the product stores.
     arrived_at: float = field(default_factory=time.monotonic)
     arrived_wall: float = field(default_factory=time.time)
 
