@@ -187,7 +187,7 @@ def _queue(channel: str, kind: str, recipient: str, content: Content, dedupe_key
             )
     except IntegrityError:
         return False
-    transaction.on_commit(engine.wake)
+    engine.wake_after_commit()
     return True
 
 

@@ -49,7 +49,7 @@ def store_delivery(source: str, delivery_id: str, topic: str, body: bytes, heade
             )
     except IntegrityError:
         return WebhookDelivery.objects.get(source=source, delivery_id=delivery_id), False
-    transaction.on_commit(engine.wake)
+    engine.wake_after_commit()
     logger.info("webhook delivery stored delivery=%s source=%s topic=%s", delivery.id, source, topic)
     return delivery, True
 

@@ -24,10 +24,13 @@ def claim_due(model, at: datetime, limit: int, taken_status: str) -> list[int]:
     if limit <= 0:
         return []
     lease = timedelta(seconds=settings.OOHDESK_ENGINE_LEASE_SECONDS)
+    due = model.objects.filter(
+        Q(status=model.Status.PENDING, due_at__lte=at) | Q(status=taken_status, claimed_until__lt=at)
+    ).order_by("due_at", "id")
+    # A plain query first, as for notification attempts: most loops find nothing due.
+    if not due.exists():
+        return []
     with transaction.atomic():
-        due = model.objects.filter(
-            Q(status=model.Status.PENDING, due_at__lte=at) | Q(status=taken_status, claimed_until__lt=at)
-        ).order_by("due_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         claimed = list(due.values_list("id", "status")[:limit])

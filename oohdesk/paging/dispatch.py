@@ -25,11 +25,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from oohdesk import links
-from oohdesk.paging.acks import is_settled
 from oohdesk.paging.channels import Channel, Message, SendError, get_channel
 from oohdesk.paging.escalation import fail_step, record, report_unreachable, tell_admins
 from oohdesk.paging.followups import queue_withdrawals, schedule_poll
-from oohdesk.paging.models import ContactMethod, NotificationAttempt, Page, PageEvent
+from oohdesk.paging.wakeup import wake_after_commit
+from oohdesk.paging.models import ContactMethod, NotificationAttempt, Page, PageEvent, TestPage
 
 logger = logging.getLogger(__name__)
 Status = NotificationAttempt.Status
@@ -53,13 +53,17 @@ def claim_due(at: datetime, limit: int, busy: dict[str, int] | None = None, per_
         return []
     lease = timedelta(seconds=settings.OOHDESK_ENGINE_LEASE_SECONDS)
     in_flight = dict(busy or {})
+    due = NotificationAttempt.objects.filter(
+        Q(status=Status.PENDING, due_at__lte=at) | Q(status=Status.SENDING, claimed_until__lt=at)
+    ).order_by("due_at", "id")
+    if per_channel is not None:
+        full = [channel for channel, count in in_flight.items() if count >= per_channel]
+        due = due.exclude(channel__in=full)
+    # Most loops find nothing due. One plain query then spares a locking
+    # transaction, which on SQLite takes the database's write lock.
+    if not due.exists():
+        return []
     with transaction.atomic():
-        due = NotificationAttempt.objects.filter(
-            Q(status=Status.PENDING, due_at__lte=at) | Q(status=Status.SENDING, claimed_until__lt=at)
-        ).order_by("due_at", "id")
-        if per_channel is not None:
-            full = [channel for channel, count in in_flight.items() if count >= per_channel]
-            due = due.exclude(channel__in=full)
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         claimed = []
@@ -211,10 +215,20 @@ def _after_sent(attempt: NotificationAttempt, channel: Channel, provider_id: str
         return
     if channel.pollable:
         schedule_poll(attempt, at)
-    # The page may have been acknowledged while this send was on its way.
-    attempt.refresh_from_db()
-    if channel.withdrawable and is_settled(attempt):
+    if channel.withdrawable and _settled_since_claimed(attempt):
         queue_withdrawals(NotificationAttempt.objects.filter(id=attempt.id), at)
+
+
+def _settled_since_claimed(attempt: NotificationAttempt) -> bool:
+    """Return whether the page or test page behind ``attempt`` was settled while its send was on its way.
+
+    One query reads the current state, rather than reloading the attempt, its page and its ticket.
+    """
+    if attempt.test_page_id:
+        return TestPage.objects.filter(id=attempt.test_page_id, confirmed_at__isnull=False).exists()
+    if attempt.page_id:
+        return Page.objects.filter(id=attempt.page_id).exclude(status=Page.Status.TRIGGERED).exists()
+    return True
 
 
 def _elapsed_ms(started: float) -> int:
@@ -280,20 +294,14 @@ def fail_over(attempt: NotificationAttempt, at: datetime) -> None:
         NotificationAttempt.objects.filter(id=following.id, status=Status.PENDING).update(due_at=at)
         if attempt.page:
             record(attempt.page, at, PageEvent.Kind.NOTIFY_FAILED, f"Moving on to {following.channel} for {attempt.member} at once.", attempt.member)
-        transaction.on_commit(_wake_engine)
+        wake_after_commit()
     if scope.filter(status__in=STILL_GOING).exists() or attempt.purpose != Purpose.PAGE:
         return
     page = attempt.page
     report_unreachable(page, attempt.member, at, "every contact method failed")
     step = page.attempts.filter(purpose=Purpose.PAGE, step_index=attempt.step_index, round=attempt.round)
     if not step.filter(status__in=STILL_GOING).exists() and fail_step(page.id, attempt.step_index, attempt.round, at):
-        transaction.on_commit(_wake_engine)
-
-
-def _wake_engine() -> None:
-    from oohdesk.paging import engine
-
-    engine.wake()
+        wake_after_commit()
 
 
 def _finish(attempt: NotificationAttempt, **fields) -> None:

@@ -32,10 +32,10 @@ logger = logging.getLogger(__name__)
 
 from oohdesk.paging.releases import release_held_tickets
 from oohdesk.paging.targets import remind_overdue_tickets
-from oohdesk.paging.wakeup import listen_for_work, wake, work_waiting
+from oohdesk.paging.wakeup import listen_for_work, wake, wake_after_commit, work_waiting
 
-# wake and work_waiting stay importable from here, where callers found them first.
-__all__ = ["Engine", "register_worker", "run_once", "wake", "work_waiting"]
+# The wake-up functions and work_waiting stay importable from here, where callers found them first.
+__all__ = ["Engine", "register_worker", "run_once", "wake", "wake_after_commit", "work_waiting"]
 
 # Handover notices are due at whole minutes at most, so looking once a minute is enough.
 HANDOVER_CHECK_EVERY = timedelta(seconds=60)

@@ -16,13 +16,14 @@ from django.db import connection, transaction
 
 from oohdesk.paging import announcements
 from oohdesk.paging.followups import queue_withdrawals
+from oohdesk.paging.wakeup import wake_after_commit
 from oohdesk.paging.models import (
     EscalationStep,
     NotificationAttempt,
     Page,
     PageEvent,
 )
-from oohdesk.paging.rules import planned_sends
+from oohdesk.paging.rules import PlannedSend, planned_sends
 from oohdesk.rota.models import Member
 from oohdesk.tickets import audit
 from oohdesk.tickets.models import AuditEntry
@@ -70,11 +71,17 @@ def drill_targets(page: Page) -> list[Member]:
     return [drill.member] if drill else []
 
 
-def queue_notifications(page: Page, members: list[Member], at: datetime, purpose: str) -> int:
-    """Save one pending attempt per planned send of each member for the page's priority; return how many were queued."""
+def queue_notifications(
+    page: Page, members: list[Member], at: datetime, purpose: str, plans: dict[int, list[PlannedSend]] | None = None
+) -> int:
+    """Save one pending attempt per planned send of each member for the page's priority; return how many were queued.
+
+    ``plans`` holds sends already planned in this transaction, by member id, so they are not read twice.
+    """
     queued = 0
     for member in members:
-        for send in planned_sends(member, page.ticket.priority):
+        sends = plans[member.id] if plans and member.id in plans else planned_sends(member, page.ticket.priority)
+        for send in sends:
             NotificationAttempt.objects.create(
                 page=page,
                 member=member,
@@ -104,8 +111,9 @@ def start_step(page: Page, at: datetime) -> None:
             record(page, at, PageEvent.Kind.ESCALATED, f"No acknowledgement: repeating the policy (round {page.round + 1}).")
             continue
         step = steps[page.step_index]
-        targets = reachable_targets(page, step_targets(page, step, at), at)
-        if targets and queue_notifications(page, targets, at, NotificationAttempt.Purpose.PAGE):
+        plans = {}
+        targets = reachable_targets(page, step_targets(page, step, at), at, plans)
+        if targets and queue_notifications(page, targets, at, NotificationAttempt.Purpose.PAGE, plans):
             names = [member.name for member in targets]
             record(page, at, PageEvent.Kind.STEP_STARTED, f"Step {page.step_index + 1}: paging {', '.join(names)}.")
             announcements.queue_announcements(page, announcements.STEP_STARTED, announcements.step_text(page, names), at)
@@ -150,11 +158,19 @@ def move_step_from(page: Page, leaving: Member, at: datetime, reason: str) -> li
         # Logged on commit only, so a preview of a rota change that rolls back leaves no trace.
         transaction.on_commit(lambda: logger.info("escalation step moved page=%s from=%s to=%s", page.id, leaving.id, moved_to))
     return newcomers
-def reachable_targets(page: Page, members: list[Member], at: datetime) -> list[Member]:
-    """Return the members with a usable method for the page's priority; record and report the others."""
+def reachable_targets(
+    page: Page, members: list[Member], at: datetime, plans: dict[int, list[PlannedSend]] | None = None
+) -> list[Member]:
+    """Return the members with a usable method for the page's priority; record and report the others.
+
+    Each member's planned sends are stored in ``plans``, when given, for queue_notifications to reuse.
+    """
     reachable = []
     for member in members:
-        if planned_sends(member, page.ticket.priority):
+        sends = planned_sends(member, page.ticket.priority)
+        if plans is not None:
+            plans[member.id] = sends
+        if sends:
             reachable.append(member)
         else:
             report_unreachable(page, member, at, "no verified, working contact method")
@@ -229,6 +245,9 @@ def lock_skipping_locked(queryset):
 
 def escalate_due_pages(at: datetime, limit: int = 100) -> int:
     """Move every page whose step timed out by ``at`` to its next step; return how many moved."""
+    # A plain query first, so a loop with nothing due takes no lock.
+    if not Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at).exists():
+        return 0
     with transaction.atomic():
         due = lock_skipping_locked(
             Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at)
@@ -306,7 +325,7 @@ def acknowledge(
         audit.record(page.ticket, at, AuditEntry.Action.ACKNOWLEDGED, actor, via)
         announcements.queue_announcements(page, announcements.ACKNOWLEDGED, announcements.acknowledged_text(page, who, route), at)
         send_ticket_changed(page.ticket, "acknowledged", at)
-        transaction.on_commit(_wake_engine)
+        wake_after_commit()
     logger.info("page acknowledged ticket=%s page=%s via=%s", page.ticket.ref, page.id, via)
     return AckResult(True, "Acknowledged. Escalation has stopped.")
 
@@ -343,9 +362,3 @@ def close_page(page_id: int, at: datetime, message: str, member: Member | None =
     queue_withdrawals(page.attempts.all(), at)
     record(page, at, PageEvent.Kind.RESOLVED, message, member)
     logger.info("page closed page=%s", page.id)
-
-
-def _wake_engine() -> None:
-    from oohdesk.paging import engine
-
-    engine.wake()

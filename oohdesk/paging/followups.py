@@ -25,7 +25,9 @@ AttemptStatus = NotificationAttempt.Status
 def schedule_poll(attempt: NotificationAttempt, at: datetime) -> None:
     """Ask the provider about ``attempt`` every OOHDESK_PUSHOVER_POLL_SECONDS until it is settled."""
     due = at + timedelta(seconds=settings.OOHDESK_PUSHOVER_POLL_SECONDS)
-    ProviderTask.objects.get_or_create(attempt=attempt, action=Action.POLL, defaults={"due_at": due, "created_at": at})
+    # One statement: the unique constraint on (attempt, action) keeps a resent attempt to one poll task.
+    task = ProviderTask(attempt=attempt, action=Action.POLL, due_at=due, created_at=at)
+    ProviderTask.objects.bulk_create([task], ignore_conflicts=True)
 
 
 def queue_withdrawals(attempts, at: datetime) -> int:
@@ -49,10 +51,13 @@ def claim_due_tasks(at: datetime, limit: int) -> list[int]:
     if limit <= 0:
         return []
     lease = timedelta(seconds=settings.OOHDESK_ENGINE_LEASE_SECONDS)
+    due = ProviderTask.objects.filter(
+        Q(status=TaskStatus.PENDING, due_at__lte=at) | Q(status=TaskStatus.RUNNING, claimed_until__lt=at)
+    ).order_by("due_at", "id")
+    # A plain query first, as for notification attempts: most loops find nothing due.
+    if not due.exists():
+        return []
     with transaction.atomic():
-        due = ProviderTask.objects.filter(
-            Q(status=TaskStatus.PENDING, due_at__lte=at) | Q(status=TaskStatus.RUNNING, claimed_until__lt=at)
-        ).order_by("due_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("id", flat=True)[:limit])

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import transaction
 
 from oohdesk.paging.models import NotificationAttempt
-from oohdesk.paging.wakeup import wake
+from oohdesk.paging.wakeup import wake_after_commit
 from oohdesk.rota.models import Member, Team
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def queue_notice(member: Member, title: str, body: str, at: datetime) -> list[No
             for method in member.contact_methods.all()
             if _may_carry_notice(method)
         ]
-        transaction.on_commit(wake)
+        wake_after_commit()
     if not attempts:
         logger.warning("notice not queued: no contact method member=%s", member.id)
     return attempts

@@ -46,7 +46,7 @@ def send_test_page(member: Member, at: datetime) -> TestPage:
                 due_at=at + timedelta(seconds=send.delay_seconds),
                 created_at=at,
             )
-        transaction.on_commit(engine.wake)
+        engine.wake_after_commit()
     logger.info("test page queued test_page=%s member=%s methods=%s", test_page.id, member.id, len(sends))
     return test_page
 
@@ -64,7 +64,7 @@ def confirm_test_page(test_page_id: int, at: datetime, via: str, source_attempt_
             status=NotificationAttempt.Status.CANCELLED, error="Cancelled: the test page was confirmed."
         )
         queue_withdrawals(test_page.attempts.exclude(id=source_attempt_id), at)
-        transaction.on_commit(engine.wake)
+        engine.wake_after_commit()
     logger.info("test page confirmed test_page=%s via=%s", test_page_id, via)
     return AckResult(True, "Test page confirmed: it got through to you. Thank you.")
 

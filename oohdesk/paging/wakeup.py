@@ -11,7 +11,7 @@ import logging
 import threading
 
 from django import db
-from django.db import connections
+from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +24,30 @@ MAX_RECONNECT_PAUSE_SECONDS = 5.0
 
 
 def wake() -> None:
+    """Wake the engines now: the one in this process, and on PostgreSQL those in other processes."""
     work_waiting.set()
     connection = connections["default"]
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor == "postgresql":
+        _notify(connection)
+
+
+def wake_after_commit() -> None:
+    """Wake the engines once the current transaction commits, or at once outside a transaction.
+
+    On PostgreSQL the NOTIFY is sent inside the transaction: the server
+    delivers it at commit, drops it on rollback, and delivers repeats within
+    one transaction once, so a report that queues several kinds of work wakes
+    each engine once.
+    """
+    connection = connections["default"]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        _notify(connection)
+        transaction.on_commit(work_waiting.set)
+    else:
+        transaction.on_commit(wake)
+
+
+def _notify(connection) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 
 from django.db import transaction
 
+from oohdesk.paging.wakeup import wake_after_commit
 from oohdesk.rota.models import Member, Rota, RotaEpoch, RotaEpochMember, RotaLogEntry, RotaMembership
 from oohdesk.rota.oncall import ROTA
 from oohdesk.rota.shifts import RotaPlan
@@ -201,10 +202,6 @@ def _describe(rota, at, actor, old_members, members, old_settings, settings, res
         log(rota, at, actor, message)
 
 
-def engine_wake() -> None:
-    from oohdesk.paging import engine
-
-    engine.wake()
 
 
 def _hand_over(rota: Rota, at: datetime, actor: str, leaving: Member, taking_over: Member | None) -> list:
@@ -219,7 +216,7 @@ def _hand_over(rota: Rota, at: datetime, actor: str, leaving: Member, taking_ove
     # Logged on commit only, so a preview that rolls back leaves no trace.
     taking_over_id = taking_over.id if taking_over else None
     transaction.on_commit(lambda: logger.info("rota handed over at once rota=%s from=%s to=%s", rota.id, leaving.id, taking_over_id))
-    transaction.on_commit(engine_wake)
+    wake_after_commit()
     moved = []
     pages = Page.objects.filter(team=team, status=Page.Status.TRIGGERED, step_due_at__isnull=False)
     for page in pages.select_related("ticket", "team", "policy"):

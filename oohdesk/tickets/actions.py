@@ -188,7 +188,7 @@ def _raise(ticket: Ticket, at: datetime, new: Priority) -> str:
     if _page_of(ticket) is not None:
         return f"{ticket.ref} is now {new.label}. It paged before, so nobody new is paged."
     open_page(ticket, at)
-    transaction.on_commit(engine.wake)
+    engine.wake_after_commit()
     return f"{ticket.ref} is now {new.label} and the on-call developer is being paged."
 
 

@@ -137,7 +137,7 @@ def _store(form, team: Team, at: datetime, source: str, idempotency_key, report_
         reporter_actor = audit.Actor(name=f"{ticket.reporter_name} (customer)")
         audit.record(ticket, at, AuditEntry.Action.RECEIVED, reporter_actor, source, new_value=ticket.priority)
         report_accepted.send(sender=Ticket, ticket=ticket, at=at)
-        transaction.on_commit(engine.wake)
+        engine.wake_after_commit()
     logger.info(
         "ticket accepted ticket=%s priority=%s source=%s verified=%s duplicate_of=%s",
         ticket.ref, ticket.priority, source, ticket.verified,
