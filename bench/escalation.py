@@ -11,20 +11,19 @@ a bare Python thread wakes from a timed wait on this machine.
     .venv/bin/python bench/escalation.py --database postgresql --engines 2
 """
 
-import argparse
 import json
 import threading
 import time
 import uuid
 
 from harness import (
-    DEFAULT_POSTGRESQL,
     bench_desk,
-    machine,
     open_loop,
-    postgresql_version,
+    parser_for,
     print_figures,
+    print_machine,
     report_body,
+    setup_name,
     summary_ms,
 )
 
@@ -67,18 +66,12 @@ def floor(count: int = 1000, spread: float = 10.0) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--database-url", default=DEFAULT_POSTGRESQL, help="PostgreSQL server to create the benchmark database on.")
-    parser.add_argument("--engines", type=int, default=0, help="Separate engine processes; 0 runs the engine inside `oohdesk serve`.")
+    parser = parser_for(__doc__.splitlines()[0], database="sqlite", engines=0)
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=10, help="Reports a second while opening the pages (default 10).")
     options = parser.parse_args()
 
-    about = machine()
-    if options.database == "postgresql":
-        about["postgresql"] = postgresql_version(options.database_url)
-    print_figures("machine", about)
+    print_machine(options)
 
     opening = options.pages / options.rate
     # Every page is open before the first falls due, so the due times are read in one go.
@@ -113,7 +106,7 @@ def main() -> None:
         "target_p99_ms": TARGET_P99_MS,
     }
     figures["target_met"] = bool(delivered) and figures["lateness_at_provider"]["p99_ms"] < TARGET_P99_MS and not figures["escalated_early"] and not figures["escalations_missing"]
-    setup = f"{options.database}, " + (f"{options.engines} engine processes" if options.engines else "engine inside serve")
+    setup = setup_name(options)
     print_figures(f"escalation timing of {len(due)} pages ({setup})", figures)
 
 

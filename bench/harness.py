@@ -6,6 +6,7 @@ fake Pushover on 127.0.0.1 recording when each request arrives. Nothing here
 talks to any address but loopback.
 """
 
+import argparse
 import asyncio
 import json
 import os
@@ -139,6 +140,31 @@ def postgresql_version(url: str) -> str:
 
     with psycopg.connect(url) as connection:
         return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def parser_for(description: str, database: str, engines: int) -> argparse.ArgumentParser:
+    """Return an argument parser with the options every benchmark shares: the database and the engine processes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default=database)
+    parser.add_argument("--database-url", default=DEFAULT_POSTGRESQL, help="PostgreSQL server to create the benchmark database on.")
+    parser.add_argument(
+        "--engines", type=int, default=engines, help="Separate engine processes; 0 runs the engine inside `oohdesk serve`."
+    )
+    return parser
+
+
+def print_machine(options: argparse.Namespace) -> None:
+    about = machine()
+    if options.database == "postgresql":
+        about["postgresql"] = postgresql_version(options.database_url)
+    print_figures("machine", about)
+
+
+def setup_name(options: argparse.Namespace) -> str:
+    """Describe the processes under test, such as "postgresql, 2 engine processes"."""
+    if not options.engines:
+        return f"{options.database}, engine inside serve"
+    return f"{options.database}, {options.engines} engine process{'es' if options.engines > 1 else ''}"
 
 
 def print_figures(title: str, figures: dict) -> None:

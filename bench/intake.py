@@ -9,20 +9,19 @@ a bare waitress app that answers at once.
     .venv/bin/python bench/intake.py --database postgresql --engines 2
 """
 
-import argparse
 import itertools
 import uuid
 
 from harness import (
-    DEFAULT_POSTGRESQL,
     CpuMeter,
     bench_desk,
     floor_server,
-    machine,
     open_loop,
-    postgresql_version,
+    parser_for,
     print_figures,
+    print_machine,
     report_body,
+    setup_name,
     summary_ms,
 )
 
@@ -54,19 +53,13 @@ def best(steps: list[dict]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
-    parser.add_argument("--database-url", default=DEFAULT_POSTGRESQL, help="PostgreSQL server to create the benchmark database on.")
-    parser.add_argument("--engines", type=int, default=2, help="Separate engine processes; 0 runs the engine inside `oohdesk serve`.")
+    parser = parser_for(__doc__.splitlines()[0], database="postgresql", engines=2)
     parser.add_argument("--rates", type=float, nargs="+", default=[5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300])
     parser.add_argument("--floor-rates", type=float, nargs="+", default=[100, 200, 400, 600, 800, 1000, 1200, 1500])
     parser.add_argument("--seconds", type=float, default=20, help="How long each rate runs (default 20).")
     options = parser.parse_args()
 
-    about = machine()
-    if options.database == "postgresql":
-        about["postgresql"] = postgresql_version(options.database_url)
-    print_figures("machine", about)
+    print_machine(options)
 
     print("floor: bare waitress app", flush=True)
     with floor_server() as (_process, base_url):
@@ -81,7 +74,7 @@ def main() -> None:
         steps = climb(desk.base_url, "/api/v1/tickets", options.rates, options.seconds,
                       lambda _number: report_body(next(numbers), label), CpuMeter(desk))
     sustained, floor = best(steps), best(floor_steps)
-    setup = f"{options.database}, " + (f"{options.engines} engine processes" if options.engines else "engine inside serve")
+    setup = setup_name(options)
     print_figures(f"intake ({setup})", {
         "steps": steps,
         "sustained_reports_per_second": sustained,

@@ -10,22 +10,22 @@ before answering: the least two loopback hops take on this machine.
     .venv/bin/python bench/report_to_page.py --database postgresql --engines 2
 """
 
-import argparse
 import time
 import uuid
+from collections import Counter
 
 from harness import (
     CpuMeter,
-    DEFAULT_POSTGRESQL,
     FakePushover,
     bench_desk,
     floor_server,
-    machine,
     open_loop,
-    postgresql_version,
+    parser_for,
     print_figures,
+    print_machine,
     ratio,
     report_body,
+    setup_name,
     summary_ms,
 )
 
@@ -61,6 +61,8 @@ def run(kind: str, admin_url: str, engines: int, rate: float, seconds: float) ->
     return {
         "reports_sent": len(sent),
         "reports_refused": len(sent) - len(accepted),
+        # 0 stands for no response within the load generator's 30 s timeout.
+        "responses_by_status": dict(sorted(Counter(item.status for item in sent).items())),
         "pages_missing": len(accepted) - len(to_page),
         "http_response": summary_ms([item.latency for item in sent]),
         "report_to_page": summary_ms(to_page),
@@ -69,18 +71,12 @@ def run(kind: str, admin_url: str, engines: int, rate: float, seconds: float) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--database-url", default=DEFAULT_POSTGRESQL, help="PostgreSQL server to create the benchmark database on.")
-    parser.add_argument("--engines", type=int, default=0, help="Separate engine processes; 0 runs the engine inside `oohdesk serve`.")
+    parser = parser_for(__doc__.splitlines()[0], database="sqlite", engines=0)
     parser.add_argument("--rates", type=float, nargs="+", default=[10, 50], help="Reports a second (default 10 and 50).")
     parser.add_argument("--seconds", type=float, default=60, help="How long each rate runs (default 60).")
     options = parser.parse_args()
 
-    about = machine()
-    if options.database == "postgresql":
-        about["postgresql"] = postgresql_version(options.database_url)
-    print_figures("machine", about)
+    print_machine(options)
     for rate in options.rates:
         bare = floor(rate, min(options.seconds, 20))
         figures = run(options.database, options.database_url, options.engines, rate, options.seconds)
@@ -91,7 +87,7 @@ def main() -> None:
             figures["median_over_floor"] = ratio(measured["median_ms"], bare["median_ms"])
             figures["target_p99_ms"] = TARGET_P99_MS
             figures["target_met"] = measured["p99_ms"] < TARGET_P99_MS and not figures["pages_missing"]
-        setup = f"{options.database}, " + (f"{options.engines} engine processes" if options.engines else "engine inside serve")
+        setup = setup_name(options)
         print_figures(f"report to page at {rate:g}/s for {options.seconds:g} s ({setup})", figures)
 
 

@@ -1,6 +1,7 @@
 """Provider faults: errors, timeouts, a hanging provider, members nobody can reach, two providers down."""
 
 import threading
+import time as time_module
 from datetime import date, time
 from datetime import timedelta
 
@@ -148,6 +149,28 @@ def test_hanging_provider_delays_nobody_else(transactional_db, team, alice, bob,
         assert len(pushover.requests) == settings.OOHDESK_ENGINE_CHANNEL_WORKERS
     finally:
         pushover.release.set()
+        engine.stop()
+        runner.join(30)
+
+
+def test_backlog_sent_without_waiting_for_poll(transactional_db, team, pushover, settings):
+    """A claim cut short by the per-channel limit goes on as sends finish, not one batch per poll."""
+    settings.OOHDESK_ENGINE_CHANNEL_WORKERS = 1
+    only_method(team.on_call_at(timezone.now()), "pushover", pushover_user(pushover))
+    # Four reports stay under the hourly page limit for one unverified organisation.
+    for number in range(4):
+        report(team, timezone.now(), site=f"https://shop{number}.acme.example", reporter_email=f"ops{number}@acme.example")
+
+    # A poll far longer than the wait below, so only finished sends can wake the loop.
+    engine = Engine(workers=4, poll_seconds=60)
+    runner = threading.Thread(target=engine.run, daemon=True)
+    runner.start()
+    try:
+        deadline = time_module.monotonic() + 15
+        while len(pushover.messages) < 4 and time_module.monotonic() < deadline:
+            time_module.sleep(0.05)
+        assert len(pushover.messages) == 4
+    finally:
         engine.stop()
         runner.join(30)
 

@@ -88,6 +88,8 @@ class Engine:
         self._in_flight: dict[str, int] = {}
         self._last_handover_check = None
         self._last_housekeeping = None
+        # Whether the last claim hit a limit, so due work may still be waiting.
+        self._backlog = False
         self._lock = threading.Lock()
         self._last_heartbeat = None
         self.heartbeat_every = timedelta(seconds=settings.OOHDESK_ENGINE_HEARTBEAT_SECONDS)
@@ -161,12 +163,22 @@ class Engine:
         self._housekeeping(now)
         with self._lock:
             busy = {kind.removeprefix(CHANNEL): count for kind, count in self._in_flight.items() if kind.startswith(CHANNEL)}
-        claimed = claim_due(now, self._free("attempt", self.workers), busy, settings.OOHDESK_ENGINE_CHANNEL_WORKERS)
+        per_channel = settings.OOHDESK_ENGINE_CHANNEL_WORKERS
+        free = self._free("attempt", self.workers)
+        claimed = claim_due(now, free, busy, per_channel)
         for attempt_id, channel in claimed:
             self._submit(pool, "attempt", send_attempt, attempt_id, channel)
+            busy[channel] = busy.get(channel, 0) + 1
+        # A claim cut short by a limit may have left due work behind, so the
+        # next finished item wakes the loop rather than waiting for the poll.
+        backlog = len(claimed) >= free or any(count >= per_channel for count in busy.values())
         for worker in WORKERS:
-            for item_id in worker.claim(now, self._free(worker.name, worker.concurrency)):
+            free = self._free(worker.name, worker.concurrency)
+            items = worker.claim(now, free)
+            backlog = backlog or len(items) >= free
+            for item_id in items:
                 self._submit(pool, worker.name, worker.run, item_id)
+        self._backlog = backlog
         self._handovers(now)
         self._beat(now)
 
@@ -206,6 +218,8 @@ class Engine:
             with self._lock:
                 for counted in kinds:
                     self._in_flight[counted] -= 1
+            if self._backlog:
+                work_waiting.set()
 
     def _beat(self, now) -> None:
         """Record that this engine completed a loop, and ping the dead man's switch, every heartbeat interval."""

@@ -244,22 +244,27 @@ def lock_skipping_locked(queryset):
 
 
 def escalate_due_pages(at: datetime, limit: int = 100) -> int:
-    """Move every page whose step timed out by ``at`` to its next step; return how many moved."""
+    """Move every page whose step timed out by ``at`` to its next step; return how many moved.
+
+    Each page moves in a transaction of its own, so sends never wait behind a
+    long batch for the database (on SQLite, for its one write lock).
+    """
+    due = Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at)
     # A plain query first, so a loop with nothing due takes no lock.
-    if not Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at).exists():
+    if not due.exists():
         return 0
-    with transaction.atomic():
-        due = lock_skipping_locked(
-            Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at)
-            .select_related("ticket", "team", "policy")
-            .order_by("step_due_at")
-        )[:limit]
-        pages = list(due)
-        for page in pages:
+    moved = 0
+    while moved < limit:
+        with transaction.atomic():
+            page = lock_skipping_locked(due.select_related("ticket", "team", "policy").order_by("step_due_at", "id")).first()
+            if page is None:
+                break
             record(page, at, PageEvent.Kind.ESCALATED, f"Step {page.step_index + 1} timed out without an acknowledgement.")
             page.step_index += 1
+            # start_step moves step_due_at past ``at`` or clears it, so the page is not picked again.
             start_step(page, at)
-    return len(pages)
+        moved += 1
+    return moved
 
 
 # Timeline wording of the provider acknowledgement routes, with product names kept as written.
