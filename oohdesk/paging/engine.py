@@ -88,8 +88,8 @@ class Engine:
         self._in_flight: dict[str, int] = {}
         self._last_handover_check = None
         self._last_housekeeping = None
-        # Whether the last claim hit a limit, so due work may still be waiting.
-        self._backlog = False
+        # Whether the last claim of notifications hit a limit, so some may still be due.
+        self._sends_waiting = False
         self._lock = threading.Lock()
         self._last_heartbeat = None
         self.heartbeat_every = timedelta(seconds=settings.OOHDESK_ENGINE_HEARTBEAT_SECONDS)
@@ -169,16 +169,13 @@ class Engine:
         for attempt_id, channel in claimed:
             self._submit(pool, "attempt", send_attempt, attempt_id, channel)
             busy[channel] = busy.get(channel, 0) + 1
-        # A claim cut short by a limit may have left due work behind, so the
-        # next finished item wakes the loop rather than waiting for the poll.
-        backlog = len(claimed) >= free or any(count >= per_channel for count in busy.values())
+        # A claim cut short by a limit may have left notifications due, so the
+        # next finished send wakes the loop rather than waiting for the poll.
+        # Other work (receipt polls, customer emails) is not urgent and waits.
+        self._sends_waiting = len(claimed) >= free or any(count >= per_channel for count in busy.values())
         for worker in WORKERS:
-            free = self._free(worker.name, worker.concurrency)
-            items = worker.claim(now, free)
-            backlog = backlog or len(items) >= free
-            for item_id in items:
+            for item_id in worker.claim(now, self._free(worker.name, worker.concurrency)):
                 self._submit(pool, worker.name, worker.run, item_id)
-        self._backlog = backlog
         self._handovers(now)
         self._beat(now)
 
@@ -218,7 +215,7 @@ class Engine:
             with self._lock:
                 for counted in kinds:
                     self._in_flight[counted] -= 1
-            if self._backlog:
+            if kinds[0] == "attempt" and self._sends_waiting:
                 work_waiting.set()
 
     def _beat(self, now) -> None:
