@@ -67,7 +67,7 @@ def floor(count: int = 1000, spread: float = 10.0) -> dict:
 
 def main() -> None:
     parser = parser_for(__doc__.splitlines()[0], database="sqlite", engines=0)
-    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--pages", type=int, default=1000, help="Pages to open and leave unacknowledged (default 1000).")
     parser.add_argument("--rate", type=float, default=10, help="Reports a second while opening the pages (default 10).")
     options = parser.parse_args()
 
@@ -95,7 +95,7 @@ def main() -> None:
     bare = floor()
     figures = {
         "pages": len(sent),
-        "reports_refused": sum(item.status != 201 for item in sent),
+        "reports_not_accepted": sum(item.status != 201 for item in sent),
         "pages_with_due_time": len(due),
         "escalations_missing": len(due) - len(delivered),
         "escalated_early": sum(late < 0 for late in decided) + sum(late < 0 for late in delivered),

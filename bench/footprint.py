@@ -1,8 +1,8 @@
 """Footprint: resident memory of the web and engine processes, and the engine's CPU while idle.
 
-The engine's CPU time is counted over an idle minute with nothing open, then
-over a minute with 200 unacknowledged pages open after 200 urgent reports;
-memory is read from /proc at the start and after the reports. The floors are a bare
+The engine's CPU time is counted over an idle minute with nothing open. It is
+counted again over a minute with 200 unacknowledged pages open, after 200
+urgent reports. Memory is read from /proc at the start and after the reports. The floors are a bare
 Python interpreter, the bare waitress app, and a bare Python loop waking at
 the engine's poll interval.
 
@@ -59,7 +59,9 @@ def floors(seconds: float) -> dict:
 
 def main() -> None:
     parser = parser_for(__doc__.splitlines()[0], database="sqlite", engines=0)
-    parser.add_argument("--idle-seconds", type=float, default=60)
+    parser.add_argument(
+        "--idle-seconds", type=float, default=60, help="How long each CPU measurement lasts (default 60)."
+    )
     options = parser.parse_args()
 
     print_machine(options)

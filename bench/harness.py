@@ -1,4 +1,4 @@
-"""What every benchmark shares: the machine's description, a desk of real processes, load and figures.
+"""Shared parts of the benchmarks: the machine's description, a desk of real processes, load and figures.
 
 A benchmark starts real `oohdesk serve` and `oohdesk engine` processes, as in
 production, against a fresh SQLite file or a fresh PostgreSQL database, with a
@@ -95,7 +95,7 @@ BENCH_ENV = {
 
 
 def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
+    """Return the nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * share // 1))
     return ordered[int(rank) - 1]
@@ -118,7 +118,7 @@ def ratio(value: float, floor: float) -> str:
 
 
 def machine() -> dict:
-    """What the figures were measured on."""
+    """Describe the machine the figures were measured on."""
     model = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
         platform.processor(),
@@ -145,10 +145,12 @@ def postgresql_version(url: str) -> str:
 def parser_for(description: str, database: str, engines: int) -> argparse.ArgumentParser:
     """Return an argument parser with the options every benchmark shares: the database and the engine processes."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default=database)
-    parser.add_argument("--database-url", default=DEFAULT_POSTGRESQL, help="PostgreSQL server to create the benchmark database on.")
     parser.add_argument(
-        "--engines", type=int, default=engines, help="Separate engine processes; 0 runs the engine inside `oohdesk serve`."
+        "--database", choices=["sqlite", "postgresql"], default=database, help=f"Database to run on (default {database})."
+    )
+    parser.add_argument("--database-url", default=DEFAULT_POSTGRESQL, help="PostgreSQL server to create the benchmark database on (default %(default)s).")
+    parser.add_argument(
+        "--engines", type=int, default=engines, help="Separate engine processes; 0 runs the engine inside `oohdesk serve` (default %(default)s)."
     )
     return parser
 
@@ -387,27 +389,34 @@ def postgresql_pids() -> list[int]:
 
 
 class CpuMeter:
-    """CPU time the desk's processes, PostgreSQL's and this benchmark's own use between ``start`` and ``stop``."""
+    """CPU time the desk's processes, PostgreSQL's and this benchmark's own use between ``start`` and ``stop``.
+
+    Each process counts from its first reading, so one that starts during the
+    run counts in full and one that exits drops out. The PostgreSQL figure
+    covers the whole server, so other databases' work on it counts too.
+    """
 
     def __init__(self, desk: "BenchDesk"):
         self.groups = {"web": lambda: [desk.web.pid], "engines": lambda: [engine.pid for engine in desk.engines],
                        "postgresql": postgresql_pids, "load_generator": lambda: [os.getpid()]}
 
-    def _read(self) -> dict[str, float]:
-        totals = {}
+    def _read(self) -> dict[str, dict[int, float]]:
+        readings = {}
         for name, pids in self.groups.items():
-            total = 0.0
+            readings[name] = {}
             for pid in pids():
                 try:
-                    total += cpu_seconds(pid)
+                    readings[name][pid] = cpu_seconds(pid)
                 except (OSError, IndexError):
                     continue
-            totals[name] = total
-        return totals
+        return readings
 
     def start(self) -> None:
         self.started = self._read()
 
     def stop(self) -> dict[str, float]:
         ended = self._read()
-        return {name: ended[name] - self.started[name] for name in ended}
+        return {
+            name: sum(seconds - self.started[name].get(pid, 0.0) for pid, seconds in readings.items())
+            for name, readings in ended.items()
+        }

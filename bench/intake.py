@@ -54,8 +54,14 @@ def best(steps: list[dict]) -> float:
 
 def main() -> None:
     parser = parser_for(__doc__.splitlines()[0], database="postgresql", engines=2)
-    parser.add_argument("--rates", type=float, nargs="+", default=[5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300])
-    parser.add_argument("--floor-rates", type=float, nargs="+", default=[100, 200, 400, 600, 800, 1000, 1200, 1500])
+    parser.add_argument(
+        "--rates", type=float, nargs="+", default=[5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300],
+        help="Reports a second to climb through, stopping at the first that fails (default %(default)s).",
+    )
+    parser.add_argument(
+        "--floor-rates", type=float, nargs="+", default=[100, 200, 400, 600, 800, 1000, 1200, 1500],
+        help="Requests a second to climb through against the bare waitress app (default %(default)s).",
+    )
     parser.add_argument("--seconds", type=float, default=20, help="How long each rate runs (default 20).")
     options = parser.parse_args()
 

@@ -60,7 +60,7 @@ def run(kind: str, admin_url: str, engines: int, rate: float, seconds: float) ->
     to_page = [pages[ref][0].monotonic - item.scheduled for ref, item in accepted.items() if ref in pages]
     return {
         "reports_sent": len(sent),
-        "reports_refused": len(sent) - len(accepted),
+        "reports_not_accepted": len(sent) - len(accepted),
         # 0 stands for no response within the load generator's 30 s timeout.
         "responses_by_status": dict(sorted(Counter(item.status for item in sent).items())),
         "pages_missing": len(accepted) - len(to_page),

@@ -1,5 +1,6 @@
 import json
 import re
+import socket
 from io import StringIO
 
 import pytest
@@ -147,3 +148,17 @@ def test_demo_creates_developer_logins(settings, tmp_path):
     assert ben is not None
     assert not ben.is_staff
     assert Member.objects.get(email="ben@demo-agency.example").user == ben
+
+
+@pytest.mark.slow
+def test_serve_port_in_use(tmp_path):
+    desk = Desk(tmp_path, None)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", desk.port))
+        taken.listen()
+        done = desk.run("serve", "--port", str(desk.port))
+    assert done.returncode != 0
+    assert f"Cannot listen on 127.0.0.1:{desk.port}" in done.stderr
+    assert "--port" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "oohdesk is running" not in done.stdout

@@ -4,7 +4,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from waitress import serve
+from waitress import create_server
 
 from oohdesk.env import read_raw
 from oohdesk.paging.engine import Engine
@@ -29,11 +29,10 @@ class Command(BaseCommand):
             raise CommandError(f"--port {port} is not a TCP port; use 1 to 65535.")
         if not read_raw("OOHDESK_BASE_URL"):
             settings.OOHDESK_BASE_URL = f"http://{host}:{port}"
-        password = self._demo() if options["demo"] else None
-        engine = None if options["no_engine"] else self._start_engine()
-        self._welcome(password, engine is not None)
+        # Listening comes first, so a port in use stops the command before any
+        # set-up or welcome text suggests the desk is running.
         try:
-            serve(
+            server = create_server(
                 self._application(),
                 host=host,
                 port=port,
@@ -43,6 +42,16 @@ class Command(BaseCommand):
                 # Django's limit itself; a body just over that limit still gets Django's own answer.
                 max_request_body_size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024,
             )
+        except OSError as error:
+            raise CommandError(
+                f"Cannot listen on {host}:{port}: {error.strerror or error}. "
+                "Another program, perhaps another oohdesk, is using it; stop that or choose another port with --port."
+            ) from None
+        password = self._demo() if options["demo"] else None
+        engine = None if options["no_engine"] else self._start_engine()
+        self._welcome(password, engine is not None)
+        try:
+            server.run()
         finally:
             if engine:
                 engine.stop()
