@@ -2,6 +2,7 @@
 
 import threading
 import time as time_module
+from contextlib import contextmanager
 from datetime import date, time
 from datetime import timedelta
 
@@ -124,6 +125,18 @@ def other_team(calendar, policy):
     return ops, dora
 
 
+@contextmanager
+def running(engine: Engine):
+    """Run ``engine`` on a thread of its own for the length of the block, then stop it."""
+    runner = threading.Thread(target=engine.run, daemon=True)
+    runner.start()
+    try:
+        yield engine
+    finally:
+        engine.stop()
+        runner.join(30)
+
+
 def test_hanging_provider_delays_nobody_else(transactional_db, team, alice, bob, other_team, pushover, ntfy, settings):
     settings.OOHDESK_PROVIDER_TIMEOUT_SECONDS = 30
     settings.OOHDESK_ENGINE_CHANNEL_WORKERS = 2
@@ -135,22 +148,18 @@ def test_hanging_provider_delays_nobody_else(transactional_db, team, alice, bob,
         # Different sites, so no report is linked to another as its duplicate.
         report(team, timezone.now(), site=f"https://shop{number}.acme.example", reporter_email=f"ops{number}@acme.example")
 
-    engine = Engine(workers=4, poll_seconds=0.05)
-    runner = threading.Thread(target=engine.run, daemon=True)
-    runner.start()
-    try:
-        assert pushover.received.wait(20), "no Pushover page went out"
-        report(ops, timezone.now())
-        assert ntfy.answered.wait(20), "the ntfy page never went out"
-        # Dora's page went out while Alice's Pushover pages were still hanging.
-        assert pushover.hanging >= 1
-        assert ntfy.published[0]["topic"] == "dora-pages-4k2j"
-        # Two of the four workers stayed free of the hanging provider.
-        assert len(pushover.requests) == settings.OOHDESK_ENGINE_CHANNEL_WORKERS
-    finally:
-        pushover.release.set()
-        engine.stop()
-        runner.join(30)
+    with running(Engine(workers=4, poll_seconds=0.05)):
+        try:
+            assert pushover.received.wait(20), "no Pushover page went out"
+            report(ops, timezone.now())
+            assert ntfy.answered.wait(20), "the ntfy page never went out"
+            # Dora's page went out while Alice's Pushover pages were still hanging.
+            assert pushover.hanging >= 1
+            assert ntfy.published[0]["topic"] == "dora-pages-4k2j"
+            # Two of the four workers stayed free of the hanging provider.
+            assert len(pushover.requests) == settings.OOHDESK_ENGINE_CHANNEL_WORKERS
+        finally:
+            pushover.release.set()
 
 
 def test_backlog_sent_without_waiting_for_poll(transactional_db, team, pushover, settings):
@@ -162,17 +171,11 @@ def test_backlog_sent_without_waiting_for_poll(transactional_db, team, pushover,
         report(team, timezone.now(), site=f"https://shop{number}.acme.example", reporter_email=f"ops{number}@acme.example")
 
     # A poll far longer than the wait below, so only finished sends can wake the loop.
-    engine = Engine(workers=4, poll_seconds=60)
-    runner = threading.Thread(target=engine.run, daemon=True)
-    runner.start()
-    try:
+    with running(Engine(workers=4, poll_seconds=60)):
         deadline = time_module.monotonic() + 15
         while len(pushover.messages) < 4 and time_module.monotonic() < deadline:
             time_module.sleep(0.05)
-        assert len(pushover.messages) == 4
-    finally:
-        engine.stop()
-        runner.join(30)
+    assert len(pushover.messages) == 4
 
 
 def test_unusable_first_method_moves_rest_earlier(db, team, alice, pushover):
