@@ -1,6 +1,6 @@
 """The machine's floor: a bare WSGI app on waitress, with the thread count `oohdesk serve` uses.
 
-It answers every request at once with a small JSON body; given ``--forward``,
+It responds to every request at once with a small JSON body; given ``--forward``,
 it first posts one Pushover-shaped form to that URL, as a page does, so the
 time from its request to the fake provider is the least two loopback hops can
 take on this machine. Run by the benchmarks; it listens on 127.0.0.1 only.
@@ -31,7 +31,7 @@ def application_for(forward_to: str | None):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--forward", help="Base URL of a fake provider to post to before answering.")
+    parser.add_argument("--forward", help="Base URL of a fake provider to post to before responding.")
     parser.add_argument("--threads", type=int, default=8)
     options = parser.parse_args()
     serve(application_for(options.forward), host="127.0.0.1", port=options.port, threads=options.threads, ident="floor")

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes.pushover import FakePushover, user_key  # noqa: E402
-from processes import Desk, free_port  # noqa: E402
+from processes import Desk, free_port, fresh_database  # noqa: E402
 
 DEFAULT_POSTGRESQL = "postgres://postgres@127.0.0.1:5432/test"
 APP_TOKEN = "a" * 30
@@ -179,21 +178,13 @@ def print_figures(title: str, figures: dict) -> None:
 
 
 @contextmanager
-def database(kind: str, admin_url: str):
+def database(kind: str, server_url: str):
     """Yield the DATABASE_URL of a fresh database of ``kind`` ("sqlite" or "postgresql"); None means SQLite."""
     if kind == "sqlite":
         yield None
         return
-    import psycopg
-
-    name = f"oohdesk_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield re.sub(r"/[^/]*$", f"/{name}", admin_url)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(server_url, prefix="oohdesk_bench") as url:
+        yield url
 
 
 @dataclass
@@ -215,16 +206,7 @@ class BenchDesk:
             self.engines = [self.desk.start("engine", name=f"engine{number}") for number in range(engines)]
         else:
             self.web = self.desk.start_web("--threads", "8")
-        self.wait_for_engines(max(engines, 1))
-
-    def wait_for_engines(self, count: int, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            health = httpx.get(f"{self.base_url}/healthz", timeout=5)
-            if health.status_code == 200 and health.json()["engine"]["live_engines"] >= count:
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"{count} engine(s) did not report in; log:\n{self.desk.log('engine0') or self.desk.log('web')}")
+        self.desk.wait_for_engines(max(engines, 1), log_name="engine0" if engines else "web")
 
     def shell(self, script: str) -> str:
         done = self.desk.run("shell", "--no-imports", "-c", script)
@@ -233,7 +215,7 @@ class BenchDesk:
         return done.stdout
 
     def pages(self) -> dict[str, list["Arrival"]]:
-        """Every Pushover page that reached the fake, by ticket reference, in order of arrival."""
+        """Return every Pushover page that reached the fake, by ticket reference, in order of arrival."""
         names = {key: name for name, key in self.keys.items()}
         found: dict[str, list[Arrival]] = {}
         for request in sorted(self.pushover.requests, key=lambda request: request.arrived_at):
@@ -253,7 +235,7 @@ class Arrival:
 
 @contextmanager
 def bench_desk(kind: str, admin_url: str, ack_timeout: str = "1h", **extra_env):
-    """A configured desk on a fresh database with its fake Pushover; processes are the caller's to start."""
+    """Yield a configured desk on a fresh database with its fake Pushover. The caller starts its processes."""
     with FakePushover(APP_TOKEN) as pushover, database(kind, admin_url) as database_url, tempfile.TemporaryDirectory() as data_dir:
         keys = {name: user_key() for name in ("alice", "ben", "chloe")}
         pushover.users.update(keys.values())
@@ -273,7 +255,7 @@ def bench_desk(kind: str, admin_url: str, ack_timeout: str = "1h", **extra_env):
 
 
 def report_body(number: int, run: str) -> dict:
-    """An urgent report (Yes to both questions) from an organisation of its own, so none is a duplicate."""
+    """Return an urgent report (Yes to both questions) from an organisation of its own, so none is a duplicate."""
     return {
         "reporter_name": "Dana Customer",
         "reporter_email": "dana@shop.example",
@@ -344,7 +326,7 @@ def open_loop(base_url: str, path: str, rate: float, seconds: float, body_for) -
 
 @contextmanager
 def floor_server(forward_to: str | None = None):
-    """A bare WSGI app on waitress with oohdesk's thread count, answering at once or after one POST to ``forward_to``."""
+    """A bare WSGI app on waitress with oohdesk's thread count, responding at once or after one POST to ``forward_to``."""
     port = free_port()
     command = [sys.executable, str(ROOT / "bench" / "floor_app.py"), "--port", str(port)]
     if forward_to:

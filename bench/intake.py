@@ -1,4 +1,4 @@
-"""Intake: the highest sustained rate of API reports answered with a 99th percentile under 200 ms.
+"""Intake: the highest sustained rate of API reports with a 99th-percentile response under 200 ms.
 
 Urgent reports go to POST /api/v1/tickets at rising steady rates, each step
 for a fixed time on the same desk, with the engines paging as in production.

@@ -1,11 +1,11 @@
 """Profile one urgent report in a single process: its SQL statements and where its CPU time goes.
 
-The benchmarks time the real processes; this explains their figures. It sets
-up the benchmark's desk on a fresh SQLite file or PostgreSQL database, sends
-reports through Django's test client (no HTTP server), lets an engine loop
-send their pages to a fake Pushover on 127.0.0.1, and prints the statements of
-one report and of one engine loop, the CPU time of each side, and the
-functions that take the most time under cProfile.
+The benchmarks time the real processes, and this explains their figures. It
+sets up the benchmark's desk on a fresh SQLite file or PostgreSQL database and
+sends reports through Django's test client (no HTTP server). An engine loop
+then sends their pages to a fake Pushover on 127.0.0.1. It prints the
+statements of one report and of one engine loop, the CPU time of each side,
+and the functions that take the most time under cProfile.
 
     .venv/bin/python bench/profile_report.py --database postgresql
 """

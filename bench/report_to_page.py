@@ -1,7 +1,7 @@
 """Report to page: from a report's HTTP request to the first request arriving at the fake Pushover.
 
 Urgent reports go to POST /api/v1/tickets at a steady rate for a fixed time,
-each at its scheduled moment; the fake Pushover on 127.0.0.1 records when the
+each at its scheduled moment. The fake Pushover on 127.0.0.1 records when the
 on-call developer's page reaches it. Each rate runs on a desk of its own.
 The floor is a bare waitress app that makes one POST to the same fake
 before answering: the least two loopback hops take on this machine.
@@ -38,7 +38,7 @@ def floor(rate: float, seconds: float) -> dict:
     with FakePushover("floor") as provider, floor_server(forward_to=provider.url) as (_process, base_url):
         sent = open_loop(base_url, "/", rate, seconds, lambda number: {"number": number})
         arrivals = sorted(request.arrived_at for request in provider.requests)
-    # The bare app posts before it answers, one post per request, in order of arrival.
+    # The bare app posts before it responds, one post per request, in order of arrival.
     scheduled = sorted(item.scheduled for item in sent)
     return summary_ms([arrived - start for arrived, start in zip(arrivals, scheduled)])
 

@@ -111,6 +111,16 @@ class Desk:
                 time.sleep(0.1)
         raise AssertionError(f"web server did not start; log:\n{self.log('web')}")
 
+    def wait_for_engines(self, count: int = 1, timeout: float = 30, log_name: str = "engine") -> None:
+        """Wait until /healthz counts at least ``count`` live engines."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            health = httpx.get(f"{self.base_url}/healthz", timeout=5)
+            if health.status_code == 200 and health.json()["engine"]["live_engines"] >= count:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{count} engine(s) did not report in within {timeout:g} s; log:\n{self.log(log_name)}")
+
     def log(self, name: str) -> str:
         path = self.data_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -128,15 +138,19 @@ class Desk:
 
 
 @contextmanager
-def fresh_database():
-    """Yield a DATABASE_URL for a new PostgreSQL database when the tests run on PostgreSQL, else None."""
-    base_url = os.environ.get("DATABASE_URL")
+def fresh_database(base_url: str | None = None, prefix: str = "oohdesk_e2e"):
+    """Yield a DATABASE_URL for a new PostgreSQL database on the server of ``base_url``, dropped afterwards.
+
+    ``base_url`` defaults to DATABASE_URL, so the tests get a database of their
+    own when they run on PostgreSQL; without either, this yields None (SQLite).
+    """
+    base_url = base_url or os.environ.get("DATABASE_URL")
     if not base_url:
         yield None
         return
     import psycopg
 
-    name = f"oohdesk_e2e_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin_url = re.sub(r"/[^/]*$", "/postgres", base_url)
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')

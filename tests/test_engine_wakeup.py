@@ -5,7 +5,6 @@ import time
 
 import httpx
 import pytest
-
 from processes import Desk, desk_config, fresh_database
 
 pytestmark = [
@@ -23,15 +22,6 @@ SENT_SCRIPT = (
 )
 
 
-def wait_for_live_engine(desk: Desk, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if httpx.get(f"{desk.base_url}/healthz", timeout=5).json()["engine"]["live_engines"]:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"the engine never reported in; log:\n{desk.log('engine')}")
-
-
 def test_separate_engine_pages_at_once(tmp_path):
     with fresh_database() as database_url:
         desk = Desk(tmp_path, database_url, {"OOHDESK_ENGINE_POLL_SECONDS": str(POLL_SECONDS)})
@@ -41,7 +31,7 @@ def test_separate_engine_pages_at_once(tmp_path):
         try:
             desk.start_web("--no-engine")
             desk.start("engine", name="engine")
-            wait_for_live_engine(desk)
+            desk.wait_for_engines()
             # The engine's first loop has run, so it now waits a whole poll interval unless woken.
             time.sleep(1)
             report = {

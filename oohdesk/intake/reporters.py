@@ -77,7 +77,7 @@ def check_page_limit(email: str, organisation: str, at: datetime) -> PageLimit:
     """Count the pages unverified reports from this address and organisation opened in the hour before ``at``."""
     address = normalise_email(email)
     org = organisation_key(organisation)
-    # Plain rows rather than model instances: in a flood of reports, this hour holds thousands.
+    # Plain rows rather than model instances: in a flood of reports, this hour contains thousands.
     recent = Ticket.objects.filter(
         verified=False, is_drill=False, page__created_at__gt=at - LIMIT_PERIOD, page__created_at__lte=at
     ).values_list("reporter_email", "organisation", "page__id", "page__status")

@@ -76,7 +76,7 @@ def queue_notifications(
 ) -> int:
     """Save one pending attempt per planned send of each member for the page's priority; return how many were queued.
 
-    ``plans`` holds sends already planned in this transaction, by member id, so they are not read twice.
+    ``plans`` contains sends already planned in this transaction, by member id, so they are not read twice.
     """
     queued = 0
     for member in members:
@@ -246,8 +246,8 @@ def lock_skipping_locked(queryset):
 def escalate_due_pages(at: datetime, limit: int = 100) -> int:
     """Move every page whose step timed out by ``at`` to its next step; return how many moved.
 
-    Each page moves in a transaction of its own, so sends never wait behind a
-    long batch for the database (on SQLite, for its one write lock).
+    Each page moves in a transaction of its own, so a send waits for at most
+    one page's changes rather than a whole batch (on SQLite, for its one write lock).
     """
     due = Page.objects.filter(status=Page.Status.TRIGGERED, step_due_at__lte=at)
     # A plain query first, so a loop with nothing due takes no lock.

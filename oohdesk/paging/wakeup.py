@@ -59,7 +59,7 @@ def _notify(connection) -> None:
 def listen_for_work(stopping: threading.Event) -> None:
     """Set ``work_waiting`` whenever another process sends a wake-up, until ``stopping`` is set; PostgreSQL only.
 
-    The listener holds its own connection outside Django's, because Django's
+    The listener keeps its own connection outside Django's, because Django's
     connections belong to one thread each. A lost connection is opened again,
     waiting longer each time up to MAX_RECONNECT_PAUSE_SECONDS.
     """
